@@ -1,0 +1,12 @@
+import { Command } from 'commander';
+import { benchCommand } from './commands/bench.js';
+
+/** The `mtl` command tree; `main.ts` runs it. */
+export function createProgram(): Command {
+  const program = new Command('mtl')
+    .description('multi-task CNN sweeps: generate datasets, train, report')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  program.addCommand(benchCommand());
+  return program;
+}
