@@ -26,6 +26,7 @@ export default defineConfig({
           name: 'integration',
           include: ['{packages,apps}/*/{src,test}/**/*.int.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
+          globalSetup: ['tooling/vitest/redis-global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 120_000,
         },
