@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+
+/**
+ * A file written under a temporary name in the same directory and renamed into place on `commit`, so
+ * a reader (or a worker that crashed half-way) never sees a partial file under the final name.
+ */
+export class AtomicFile {
+  readonly path: string;
+  private readonly temp: string;
+  private readonly handle: FileHandle;
+
+  private constructor(path: string, temp: string, handle: FileHandle) {
+    this.path = path;
+    this.temp = temp;
+    this.handle = handle;
+  }
+
+  static async open(path: string): Promise<AtomicFile> {
+    const temp = `${path}.${process.pid}-${randomUUID().slice(0, 8)}.tmp`;
+    return new AtomicFile(path, temp, await open(temp, 'w'));
+  }
+
+  /** Appends `chunks`; do not change their bytes before the promise settles. */
+  async write(...chunks: Uint8Array[]): Promise<void> {
+    await this.handle.writev(chunks);
+  }
+
+  /** Closes the file and moves it to its final name. */
+  async commit(): Promise<void> {
+    await this.handle.close();
+    await rename(this.temp, this.path);
+  }
+
+  /** Closes and deletes the temporary file (after a failure). */
+  async abort(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await rm(this.temp, { force: true });
+  }
+}
+
+/** Writes `chunks` to `path` atomically. */
+export async function writeFileAtomic(path: string, chunks: readonly Uint8Array[]): Promise<void> {
+  await withAtomicFile(path, (file) => file.write(...chunks));
+}
+
+/** Runs `fill` on a new AtomicFile at `path`, committing it if `fill` succeeds and deleting it if not. */
+export async function withAtomicFile<T>(path: string, fill: (file: AtomicFile) => Promise<T>): Promise<T> {
+  const file = await AtomicFile.open(path);
+  try {
+    const result = await fill(file);
+    await file.commit();
+    return result;
+  } catch (error) {
+    await file.abort();
+    throw error;
+  }
+}
