@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { benchCommand } from './commands/bench.js';
+import { generateCommand } from './commands/generate.js';
+import { previewCommand } from './commands/preview.js';
 
 /** The `mtl` command tree; `main.ts` runs it. */
 export function createProgram(): Command {
@@ -7,6 +9,8 @@ export function createProgram(): Command {
     .description('multi-task CNN sweeps: generate datasets, train, report')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  program.addCommand(generateCommand());
+  program.addCommand(previewCommand());
   program.addCommand(benchCommand());
   return program;
 }

@@ -1,6 +1,9 @@
 import { Command } from 'commander';
+import { benchGenerateCommand } from './bench-generate.js';
 
 /** `mtl bench …`: benchmarks that print figures (never timed tests). */
 export function benchCommand(): Command {
-  return new Command('bench').description('measure throughput; prints figures for the README');
+  const bench = new Command('bench').description('measure throughput; prints figures for the README');
+  bench.addCommand(benchGenerateCommand());
+  return bench;
 }
