@@ -9,11 +9,11 @@ export interface ShapeBox {
 }
 
 /**
- * Fills one shape, without anti-aliasing, into the image at `offset` (Shape: [size, size, 3]), the way
- * the study's OpenCV calls do, edges included:
- * - circle: centre (x, y), radius ⌊min(w, h)/2⌋ — pixels with dx² + dy² ≤ r²;
- * - rectangle: corners (x, y)–(x + w, y + h);
- * - triangle: right triangle (x, y), (x + w, y), (x, y + h) — pixels with h·dx + w·dy ≤ w·h.
+ * Fills one shape, without anti-aliasing, into the image at `offset` (Shape: [size, size, 3]), pixel for
+ * pixel as the study's OpenCV calls (cv2.circle, cv2.rectangle, cv2.fillPoly; checked against OpenCV 4.6):
+ * - circle: centre (x, y), radius r = ⌊min(w, h)/2⌋ — pixels with dx² + dy² ≤ r²;
+ * - rectangle: corners (x, y)–(x + w, y + h), both included;
+ * - triangle: right triangle (x, y), (x + w, y), (x, y + h); row dy reaches `hypotenuseReach`.
  */
 export function drawShape(
   image: Uint8Array,
@@ -47,9 +47,20 @@ export function drawShape(
       for (let row = y; row <= y + h; row++) span(row, x, x + w);
       return;
     case 'triangle':
-      for (let dy = 0; dy <= h; dy++) span(y + dy, x, x + Math.floor((w * (h - dy)) / h));
+      for (let dy = 0; dy <= h; dy++) span(y + dy, x, x + hypotenuseReach(w, h, dy));
       return;
   }
+}
+
+/**
+ * Last pixel (from x) of row dy of the triangle: where OpenCV's 8-connected hypotenuse from (x + w, y) to
+ * (x, y + h) leaves that row. The exact edge is at w·(h − dy)/h; a steep edge (h ≥ w) has one pixel per
+ * row, rounded half down; a shallow one ends its run of pixels half a row further on.
+ */
+function hypotenuseReach(w: number, h: number, dy: number): number {
+  return w > h
+    ? Math.min(w, Math.floor((w * (2 * (h - dy) + 1)) / (2 * h)))
+    : Math.floor((2 * w * (h - dy) + h - 1) / (2 * h));
 }
 
 /** The labelled point of a shape (pixels), per the study: circle centre, rectangle centre, triangle quarter point. */

@@ -64,7 +64,14 @@ export function referenceSample(rng: RandomGenerator, size: number): ReferenceSa
       return (px - x) ** 2 + (py - y) ** 2 <= radius ** 2;
     }
     if (shape === 1) return px >= x && px <= x + w && py >= y && py <= y + h;
-    return px >= x && py >= y && h * (px - x) + w * (py - y) <= w * h;
+    // OpenCV's hypotenuse (checked against cv2.fillPoly): steep edges round half down, shallow ones
+    // run half a row further.
+    const dy = py - y;
+    const reach =
+      w > h
+        ? Math.min(w, Math.floor((w * (2 * (h - dy) + 1)) / (2 * h)))
+        : Math.floor((2 * w * (h - dy) + h - 1) / (2 * h));
+    return px >= x && py >= y && py <= y + h && px - x <= reach;
   };
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
