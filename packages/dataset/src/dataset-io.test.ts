@@ -142,8 +142,11 @@ describe('reading damaged datasets', () => {
     expect((error as ManifestError).file).toBe(manifestFile);
     expect((error as Error).message).toMatch(/field splits\.val\.count/);
 
-    await writeFile(manifestFile, JSON.stringify({ ...manifest, spec: { ...manifest.spec, seed: 43 } }));
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, spec: { ...manifest.spec, shardSize: 9 } }));
     await expect(openDataset(dir)).rejects.toThrow(/field datasetId: does not match the spec/);
+
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, spec: { ...manifest.spec, seed: 43 } }));
+    await expect(openDataset(dir)).rejects.toThrow(/fields imageSize\/seed: disagree with the spec/);
 
     await unlink(manifestFile);
     await expect(openDataset(dir)).rejects.toThrow(ManifestError);

@@ -79,6 +79,9 @@ function parseManifest(file: string, text: string): DatasetManifest {
     throw new ManifestError(file, `field ${field}: ${issue?.message ?? 'invalid'}`, { cause: parsed.error });
   }
   const manifest = parsed.data;
+  if (manifest.imageSize !== manifest.spec.imageSize || manifest.seed !== manifest.spec.seed) {
+    throw new ManifestError(file, 'fields imageSize/seed: disagree with the spec');
+  }
   if (manifest.datasetId !== datasetId(manifest.spec)) {
     throw new ManifestError(file, 'field datasetId: does not match the spec (edited manifest?)');
   }

@@ -46,10 +46,10 @@ export async function writeShard(
   shardIndex: number,
   streams: ShardStreams = new ShardStreams(spec.seed),
 ): Promise<ShardRecord> {
-  const count = shardLength(spec, split, shardIndex);
   if (!Number.isInteger(shardIndex) || shardIndex < 0 || shardIndex >= shardCount(spec, split)) {
     throw new RangeError(`${split} has ${shardCount(spec, split)} shard(s); there is no shard ${shardIndex}`);
   }
+  const count = shardLength(spec, split, shardIndex);
   const size = spec.imageSize;
   const rng = streams.forShard(split, shardIndex);
   const labels = {

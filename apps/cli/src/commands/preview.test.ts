@@ -21,6 +21,7 @@ afterAll(async () => {
 
 describe('mtl preview', () => {
   it('writes a PNG grid of the requested number of samples, across shards', async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const out = join(dir, 'out', 'grid.png');
     expect(
       await run(['preview', '--data', join(dir, 'ds'), '--out', out, '--count', '6', '--columns', '3']),
@@ -39,6 +40,7 @@ describe('mtl preview', () => {
   });
 
   it('rejects an unknown split', async () => {
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     expect(
       await run(['preview', '--data', join(dir, 'ds'), '--out', join(dir, 'x.png'), '--split', 'dev']),
     ).toBe(ExitCode.usage);
