@@ -9,7 +9,7 @@ export interface PreviewOptions {
   count?: number;
   /** Cells per row. Default 5. */
   columns?: number;
-  /** Pixels per image pixel. Default 2. */
+  /** Screen pixels per image pixel. Default: the whole number bringing an image nearest 256 px (2 at 128). */
   scale?: number;
 }
 
@@ -27,7 +27,7 @@ const WHITE = [255, 255, 255] as const;
 export function renderPreview(split: SplitData, options: PreviewOptions = {}): Buffer {
   const count = Math.min(options.count ?? 10, split.count);
   const columns = Math.max(1, Math.min(options.columns ?? 5, count));
-  const scale = options.scale ?? 2;
+  const scale = options.scale ?? Math.max(1, Math.round(256 / split.imageSize));
   if (count < 1) throw new RangeError('nothing to preview: the split is empty');
   const side = split.imageSize * scale;
   const cellW = side + PAD;
@@ -44,8 +44,8 @@ export function renderPreview(split: SplitData, options: PreviewOptions = {}): B
     const y = split.positions[2 * i + 1]!;
     const cx = left + Math.round((x + 0.5) * scale);
     const cy = top + Math.round((y + 0.5) * scale);
-    disc(png, cx, cy, 2 + 2 * scale, WHITE);
-    disc(png, cx, cy, 1 + scale, BLACK);
+    disc(png, cx, cy, 5, WHITE);
+    disc(png, cx, cy, 3, BLACK);
     const caption = `${SHAPES[split.shapes[i]!]} ${COLOURS[split.colours[i]!]}`;
     text(png, caption, left, top + side + PAD / 2);
     text(png, `(${x}, ${y})`, left, top + side + PAD / 2 + LINE);
