@@ -1,12 +1,6 @@
+/// <reference path="./provided-context.d.ts" />
 import type { TestProject } from 'vitest/node';
 import { acquireRedis } from './redis.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** URL of the real Redis the integration tests share (each test uses its own key prefix). */
-    redisUrl: string;
-  }
-}
 
 export default async function setup(project: TestProject) {
   const redis = await acquireRedis(process.env.REDIS_URL);
