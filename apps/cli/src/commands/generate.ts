@@ -47,7 +47,7 @@ export function generateCommand(): Command {
       });
       const seconds = (performance.now() - started) / 1000;
       const total = SPLITS.reduce((sum, split) => sum + splitCount(spec, split), 0);
-      const counts = SPLITS.map((s) => `${s} ${splitCount(spec, s)} (${shardCount(spec, s)} shards)`).join(
+      const counts = SPLITS.map((s) => `${s} ${splitCount(spec, s)} (${shardCount(spec, s)} shard${shardCount(spec, s) === 1 ? "" : "s"})`).join(
         ', ',
       );
       process.stdout.write(
