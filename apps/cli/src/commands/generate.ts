@@ -47,9 +47,10 @@ export function generateCommand(): Command {
       });
       const seconds = (performance.now() - started) / 1000;
       const total = SPLITS.reduce((sum, split) => sum + splitCount(spec, split), 0);
-      const counts = SPLITS.map((s) => `${s} ${splitCount(spec, s)} (${shardCount(spec, s)} shard${shardCount(spec, s) === 1 ? "" : "s"})`).join(
-        ', ',
-      );
+      const counts = SPLITS.map(
+        (s) =>
+          `${s} ${splitCount(spec, s)} (${shardCount(spec, s)} shard${shardCount(spec, s) === 1 ? '' : 's'})`,
+      ).join(', ');
       process.stdout.write(
         `dataset ${datasetId(spec)}\n` +
           `  ${spec.imageSize}×${spec.imageSize}, seed ${spec.seed}: ${counts}\n` +
