@@ -20,4 +20,3 @@ export {
   type BackendPreference,
   initBackend,
 } from './backend/init-backend.js';
-export { CheckpointError, ModelFileError, SavedModelError, TrainingAbortedError } from './errors.js';
