@@ -1,5 +1,32 @@
 export { ArtifactLayout } from './artifact-layout.js';
+export { PayloadError, parsePayload } from './errors.js';
 export { datasetJobId, type Id, idSchema, reportJobId, shardJobId, trialJobId } from './ids.js';
+export { JOB_OPTIONS } from './job-options.js';
+export {
+  JOB_NAMES,
+  type ManifestJob,
+  manifestJobSchema,
+  type ReportJob,
+  reportJobSchema,
+  type ShardJob,
+  shardJobSchema,
+  type TrialConfig,
+  type TrialJob,
+  type TrialProgress,
+  type TrialSpec,
+  type TrialSummary,
+  trialConfigSchema,
+  trialJobSchema,
+  trialProgressSchema,
+  trialSpecSchema,
+  trialSummarySchema,
+} from './job-payloads.js';
+export {
+  type EnqueuedDataset,
+  type EnqueuedSweep,
+  PipelineProducer,
+  type PipelineProducerOptions,
+} from './pipeline-producer.js';
 export { QUEUES, type QueueName } from './queue-names.js';
 export {
   createRedis,
@@ -8,3 +35,7 @@ export {
   redactRedisUrl,
   waitForRedis,
 } from './redis-connection.js';
+export { type SweepPlan, type SweepPlanInput, sweepPlanSchema } from './sweep-plan.js';
+export { DEFAULT_QUEUE_PREFIX, type SweepInfo, SweepRegistry } from './sweep-registry.js';
+export { EnvError, parseEnv, type WorkerEnv, workerEnvSchema } from './worker-env.js';
+export { closeOnSignals, connectWorkerRedis, createLogger } from './worker-runtime.js';

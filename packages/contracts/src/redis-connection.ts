@@ -29,10 +29,14 @@ export interface RedisConnectionOptions {
   onRetry?: (attempt: number, delayMs: number) => void;
 }
 
-/** An ioredis client for BullMQ; reconnects with capped exponential backoff. */
+/**
+ * An ioredis client for BullMQ; reconnects with capped exponential backoff. Speaks RESP2: ioredis 6
+ * defaults to RESP3, while BullMQ's Lua replies are built and tested against RESP2 clients.
+ */
 export function createRedis(url: string, options: RedisConnectionOptions = {}): Redis {
   const worker = options.role === 'worker';
   return new Redis(url, {
+    protocol: 2,
     maxRetriesPerRequest: worker ? null : 1,
     enableOfflineQueue: true,
     connectTimeout: 5_000,

@@ -1,0 +1,93 @@
+import { datasetSpecSchema, SPLITS } from '@repo/dataset';
+import { z } from 'zod';
+import { idSchema } from './ids.js';
+
+/** Job names inside the queues of QUEUES. */
+export const JOB_NAMES = {
+  shard: 'shard',
+  manifest: 'manifest',
+  trial: 'trial',
+  report: 'report',
+} as const;
+
+const datasetIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a dataset id (hex sha256)');
+
+/** `generate` queue, name `shard`: write one shard of a dataset. */
+export const shardJobSchema = z.strictObject({
+  datasetId: datasetIdSchema,
+  spec: datasetSpecSchema,
+  split: z.enum(SPLITS),
+  shardIndex: z.int().min(0),
+});
+export type ShardJob = z.output<typeof shardJobSchema>;
+
+/** `generate` queue, name `manifest`: the parent of a dataset's shards; writes `manifest.json`. */
+export const manifestJobSchema = z.strictObject({
+  datasetId: datasetIdSchema,
+  spec: datasetSpecSchema,
+});
+export type ManifestJob = z.output<typeof manifestJobSchema>;
+
+/**
+ * Hyperparameters of one trial: generic JSON, flat. `arch` names the architecture; the trainer maps
+ * the architecture options (e.g. `widthMultiplier`, `dropout`) and the training options (e.g.
+ * `learningRate`, `batchSize`, `epochs`) onto the model package's schemas and fails the trial when
+ * a key is unknown or a value invalid.
+ */
+export const trialConfigSchema = z.object({ arch: z.string().min(1) }).catchall(z.json());
+export type TrialConfig = z.output<typeof trialConfigSchema>;
+
+/** One trial of a sweep: its id, hyperparameters and seed (initialisation, shuffles, dropout). */
+export const trialSpecSchema = z.strictObject({
+  trialId: idSchema,
+  config: trialConfigSchema,
+  seed: z.int().min(0).max(0xffff_ffff),
+});
+export type TrialSpec = z.output<typeof trialSpecSchema>;
+
+/** `train` queue, name `trial`: train, evaluate and record one trial. */
+export const trialJobSchema = z.strictObject({
+  sweepId: idSchema,
+  datasetId: datasetIdSchema,
+  dataset: datasetSpecSchema,
+  ...trialSpecSchema.shape,
+});
+export type TrialJob = z.output<typeof trialJobSchema>;
+
+const metricsSchema = z.record(z.string(), z.number());
+
+/** Progress of a trial job (`job.updateProgress`), once per epoch. */
+export const trialProgressSchema = z.strictObject({
+  epoch: z.int().min(1),
+  epochs: z.int().min(1),
+  bestEpoch: z.int().min(0),
+  train: metricsSchema,
+  val: metricsSchema,
+});
+export type TrialProgress = z.output<typeof trialProgressSchema>;
+
+/** Return value of a trial job: small; the full record is `run.json` in the trial directory. */
+export const trialSummarySchema = z.strictObject({
+  sweepId: idSchema,
+  trialId: idSchema,
+  /** `run.json`, relative to ARTIFACTS_DIR. */
+  runFile: z.string(),
+  epochs: z.int().min(0),
+  bestEpoch: z.int().min(0),
+  stoppedEarly: z.boolean(),
+  /** Epochs a checkpoint already held when the last attempt started (a resumed trial has > 0). */
+  resumedEpochs: z.int().min(0),
+  /** Headline test-split metrics (e.g. shape_acc, colour_acc, position_mae_px). */
+  test: metricsSchema,
+  durationMs: z.number().min(0),
+});
+export type TrialSummary = z.output<typeof trialSummarySchema>;
+
+/** `report` queue, name `report`: the parent of a sweep's trials; aggregates them when all have ended. */
+export const reportJobSchema = z.strictObject({
+  sweepId: idSchema,
+  name: z.string(),
+  datasetId: datasetIdSchema,
+  trialIds: z.array(idSchema),
+});
+export type ReportJob = z.output<typeof reportJobSchema>;

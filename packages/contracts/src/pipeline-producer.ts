@@ -1,0 +1,169 @@
+import { type DatasetSpecInput, datasetId, datasetSpecSchema, SPLITS, shardCount } from '@repo/dataset';
+import { FlowProducer, type Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { parsePayload } from './errors.js';
+import { datasetJobId, reportJobId, shardJobId, trialJobId } from './ids.js';
+import { JOB_OPTIONS } from './job-options.js';
+import { JOB_NAMES, type ManifestJob, type ReportJob, type ShardJob, type TrialJob } from './job-payloads.js';
+import { QUEUES, type QueueName } from './queue-names.js';
+import { type SweepPlanInput, sweepPlanSchema } from './sweep-plan.js';
+import { DEFAULT_QUEUE_PREFIX, SweepRegistry } from './sweep-registry.js';
+
+export interface PipelineProducerOptions {
+  /** BullMQ key prefix; producers and workers must agree. Default `mtl`. */
+  prefix?: string;
+  /** Connection errors of the underlying queues (commands also reject). Default: ignored. */
+  onError?: (error: Error) => void;
+}
+
+export interface EnqueuedDataset {
+  datasetId: string;
+  /** Id of the finalising `manifest` job in the `generate` queue. */
+  jobId: string;
+  shards: number;
+  /** False when the dataset was already enqueued (nothing was added). */
+  created: boolean;
+}
+
+export interface EnqueuedSweep {
+  sweepId: string;
+  dataset: EnqueuedDataset;
+  /** Id of the sweep's `report` job (the flow's parent). */
+  reportJobId: string;
+  trialJobIds: string[];
+  /** False when the sweep was already enqueued (nothing was added). */
+  created: boolean;
+}
+
+/**
+ * The producer side of the pipeline: enqueues datasets (one job per shard under a finalising
+ * `manifest` job) and sweeps (one job per trial under the sweep's `report` job). Job ids are
+ * deterministic, so enqueuing the same dataset or sweep twice adds nothing.
+ */
+export class PipelineProducer {
+  readonly prefix: string;
+  readonly sweeps: SweepRegistry;
+  private readonly flows: FlowProducer;
+  private readonly queues: Record<QueueName, Queue>;
+  private closing?: Promise<void>;
+
+  /** `connection` stays the caller's: `close()` does not close it. */
+  constructor(connection: Redis, options: PipelineProducerOptions = {}) {
+    this.prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+    const onError = options.onError ?? (() => {});
+    this.flows = new FlowProducer({ connection, prefix: this.prefix });
+    this.flows.on('error', onError);
+    const queue = (name: QueueName) =>
+      new Queue(name, { connection, prefix: this.prefix }).on('error', onError);
+    this.queues = {
+      [QUEUES.generate]: queue(QUEUES.generate),
+      [QUEUES.train]: queue(QUEUES.train),
+      [QUEUES.report]: queue(QUEUES.report),
+    };
+    this.sweeps = new SweepRegistry(connection, this.prefix);
+  }
+
+  /** The queue `name` under this producer's prefix (for counts, events, inspection). */
+  queue(name: QueueName): Queue {
+    return this.queues[name];
+  }
+
+  /**
+   * Enqueues the generation of a dataset: a `manifest` job whose children write one shard each.
+   * A dataset whose manifest job exists (pending or done) is not enqueued again; one whose
+   * generation failed is removed and enqueued afresh.
+   */
+  async enqueueDataset(specInput: DatasetSpecInput): Promise<EnqueuedDataset> {
+    const spec = parsePayload(datasetSpecSchema, specInput, 'dataset spec');
+    const id = datasetId(spec);
+    const jobId = datasetJobId(id);
+    const shards = SPLITS.flatMap((split) =>
+      Array.from(
+        { length: shardCount(spec, split) },
+        (_, shardIndex): ShardJob => ({
+          datasetId: id,
+          spec,
+          split,
+          shardIndex,
+        }),
+      ),
+    );
+    const result = { datasetId: id, jobId, shards: shards.length };
+    if (await this.exists(QUEUES.generate, jobId, { replaceFailed: true }))
+      return { ...result, created: false };
+    const manifest: ManifestJob = { datasetId: id, spec };
+    await this.flows.add({
+      name: JOB_NAMES.manifest,
+      queueName: QUEUES.generate,
+      data: manifest,
+      opts: { jobId, ...JOB_OPTIONS.manifest },
+      children: shards.map((shard) => ({
+        name: JOB_NAMES.shard,
+        queueName: QUEUES.generate,
+        data: shard,
+        opts: { jobId: shardJobId(id, shard.split, shard.shardIndex), ...JOB_OPTIONS.shard },
+      })),
+    });
+    return { ...result, created: true };
+  }
+
+  /**
+   * Enqueues a sweep: its dataset (see `enqueueDataset`), its metadata (see `sweeps`), and a flow
+   * whose parent is the sweep's `report` job and whose children are its trials. Trials wait for
+   * the dataset on their own; failed trials still let the report run.
+   */
+  async enqueueSweep(planInput: SweepPlanInput): Promise<EnqueuedSweep> {
+    const plan = parsePayload(sweepPlanSchema, planInput, 'sweep plan');
+    const dataset = await this.enqueueDataset(plan.dataset);
+    const trialJobIds = plan.trials.map((trial) => trialJobId(plan.sweepId, trial.trialId));
+    const result = { sweepId: plan.sweepId, dataset, reportJobId: reportJobId(plan.sweepId), trialJobIds };
+    await this.sweeps.record(plan, dataset.datasetId);
+    if (await this.exists(QUEUES.report, result.reportJobId)) return { ...result, created: false };
+    const report: ReportJob = {
+      sweepId: plan.sweepId,
+      name: plan.name ?? plan.sweepId,
+      datasetId: dataset.datasetId,
+      trialIds: plan.trials.map((trial) => trial.trialId),
+    };
+    await this.flows.add({
+      name: JOB_NAMES.report,
+      queueName: QUEUES.report,
+      data: report,
+      opts: { jobId: result.reportJobId, ...JOB_OPTIONS.report },
+      children: plan.trials.map((trial, i) => {
+        const data: TrialJob = {
+          sweepId: plan.sweepId,
+          datasetId: dataset.datasetId,
+          dataset: plan.dataset,
+          ...trial,
+        };
+        return {
+          name: JOB_NAMES.trial,
+          queueName: QUEUES.train,
+          data,
+          opts: { jobId: trialJobIds[i], ...JOB_OPTIONS.trial },
+        };
+      }),
+    });
+    return { ...result, created: true };
+  }
+
+  /** Closes the queues (idempotent); the connection stays open. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.flows.close();
+      await Promise.all(Object.values(this.queues).map((queue) => queue.close()));
+    })();
+    return this.closing;
+  }
+
+  private async exists(name: QueueName, jobId: string, options: { replaceFailed?: boolean } = {}) {
+    const job: Job | undefined = await this.queues[name].getJob(jobId);
+    if (job === undefined) return false;
+    if (options.replaceFailed && (await job.getState()) === 'failed') {
+      await this.queues[name].remove(jobId, { removeChildren: true });
+      return false;
+    }
+    return true;
+  }
+}

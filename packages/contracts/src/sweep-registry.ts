@@ -1,0 +1,78 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { idSchema } from './ids.js';
+import { type SweepPlan, sweepPlanSchema } from './sweep-plan.js';
+
+/** Default BullMQ key prefix of every queue, and of the sweep registry's keys. */
+export const DEFAULT_QUEUE_PREFIX = 'mtl';
+
+const sweepInfoSchema = z.object({
+  sweepId: idSchema,
+  name: z.string(),
+  datasetId: z.string(),
+  trialCount: z.coerce.number().int(),
+  createdAt: z.string(),
+  plan: z.string().transform((text) => sweepPlanSchema.parse(JSON.parse(text))),
+  reportedAt: z.string().optional(),
+  reportFile: z.string().optional(),
+});
+
+/** What Redis knows of a sweep: enough for a CLI on another machine to list and inspect it. */
+export type SweepInfo = z.output<typeof sweepInfoSchema>;
+
+/**
+ * Sweep metadata in Redis, beside the queues: a sorted set of sweep ids by creation time
+ * (`<prefix>:sweeps`) and one hash per sweep (`<prefix>:sweep:<id>`).
+ */
+export class SweepRegistry {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string = DEFAULT_QUEUE_PREFIX,
+  ) {}
+
+  /** Records a sweep once; returns false (and changes nothing) when it is already recorded. */
+  async record(plan: SweepPlan, datasetId: string, createdAt = new Date()): Promise<boolean> {
+    const key = this.sweepKey(plan.sweepId);
+    const created = await this.redis.hsetnx(key, 'createdAt', createdAt.toISOString());
+    if (created === 0) return false;
+    await this.redis
+      .multi()
+      .hset(key, {
+        sweepId: plan.sweepId,
+        name: plan.name ?? plan.sweepId,
+        datasetId,
+        trialCount: plan.trials.length,
+        plan: JSON.stringify(plan),
+      })
+      .zadd(this.indexKey(), 'NX', createdAt.getTime(), plan.sweepId)
+      .exec();
+    return true;
+  }
+
+  /** Notes where the sweep's report was written and when. */
+  async markReported(sweepId: string, reportFile: string, at = new Date()): Promise<void> {
+    await this.redis.hset(this.sweepKey(sweepId), { reportFile, reportedAt: at.toISOString() });
+  }
+
+  /** One sweep, or undefined when none has that id. */
+  async get(sweepId: string): Promise<SweepInfo | undefined> {
+    const fields = await this.redis.hgetall(this.sweepKey(sweepId));
+    if (fields.plan === undefined) return undefined;
+    return sweepInfoSchema.parse(fields);
+  }
+
+  /** Sweep ids, newest first. */
+  async list(options: { offset?: number; limit?: number } = {}): Promise<string[]> {
+    const offset = options.offset ?? 0;
+    const limit = options.limit ?? 100;
+    return this.redis.zrevrange(this.indexKey(), offset, offset + limit - 1);
+  }
+
+  private indexKey(): string {
+    return `${this.prefix}:sweeps`;
+  }
+
+  private sweepKey(sweepId: string): string {
+    return `${this.prefix}:sweep:${idSchema.parse(sweepId)}`;
+  }
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { DEFAULT_QUEUE_PREFIX } from './sweep-registry.js';
+
+/** An unset variable and an empty one mean the same: take the default. */
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+
+/** Environment every worker reads (each app's `env.ts` extends it). */
+export const workerEnvSchema = z.object({
+  /** Redis shared by producers and workers. Default `redis://127.0.0.1:6379`. */
+  REDIS_URL: z.preprocess(unsetIfEmpty, z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379')),
+  /** Root of datasets, trials and reports, shared by every worker. Default `./artifacts`. */
+  ARTIFACTS_DIR: z.preprocess(unsetIfEmpty, z.string().default('./artifacts')),
+  /** pino level. Default `info`. */
+  LOG_LEVEL: z.preprocess(
+    unsetIfEmpty,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  /** BullMQ key prefix; producers and workers must agree. Default `mtl`. */
+  QUEUE_PREFIX: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only')
+      .default(DEFAULT_QUEUE_PREFIX),
+  ),
+});
+export type WorkerEnv = z.output<typeof workerEnvSchema>;
+
+/** The environment does not match its schema; the message names every bad variable. */
+export class EnvError extends Error {
+  override readonly name = 'EnvError';
+}
+
+/** Parses `env` once at start-up; throws an EnvError naming each bad variable. */
+export function parseEnv<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.output<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  throw new EnvError(`invalid environment: ${problems.join('; ')}`);
+}

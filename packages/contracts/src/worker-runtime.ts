@@ -1,0 +1,63 @@
+import type { Redis } from 'ioredis';
+import { type Logger, pino } from 'pino';
+import { createRedis, RedisUnreachableError, redactRedisUrl, waitForRedis } from './redis-connection.js';
+
+/** A JSON-lines logger for a worker process; every line carries `app`. */
+export function createLogger(app: string, level: string): Logger {
+  return pino({ name: app, level, base: { app, pid: process.pid } });
+}
+
+/** How long each wait for Redis lasts before logging again that it is still unreachable. */
+const REPORT_EVERY_MS = 10_000;
+
+/**
+ * A worker connection (`maxRetriesPerRequest: null`) that is ready. While Redis does not answer it
+ * logs a clear error every 10 s and keeps retrying (a worker started before its Redis waits for it).
+ */
+export async function connectWorkerRedis(url: string, logger: Logger): Promise<Redis> {
+  const safeUrl = redactRedisUrl(url);
+  const client = createRedis(url, {
+    role: 'worker',
+    onRetry: (attempt, delayMs) =>
+      logger.debug({ redis: safeUrl, attempt, delayMs }, 'reconnecting to Redis'),
+  });
+  client.on('error', (error) => logger.debug({ redis: safeUrl, err: error }, 'Redis connection error'));
+  for (;;) {
+    try {
+      await waitForRedis(client, url, REPORT_EVERY_MS);
+      logger.info({ redis: safeUrl }, 'connected to Redis');
+      return client;
+    } catch (error) {
+      if (!(error instanceof RedisUnreachableError)) throw error;
+      logger.error({ redis: safeUrl }, `${error.message}; still retrying`);
+    }
+  }
+}
+
+/**
+ * On the first SIGINT or SIGTERM: log, await `close` (idempotent), exit 0 (1 if closing failed).
+ * A second signal exits at once with status 1.
+ */
+export function closeOnSignals(close: () => Promise<void>, logger: Logger): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    closing = true;
+    logger.info({ signal }, 'shutting down: no new jobs; finishing or handing back the current one');
+    close().then(
+      () => {
+        logger.info('closed');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while closing');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
