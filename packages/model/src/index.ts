@@ -20,3 +20,25 @@ export {
   type BackendPreference,
   initBackend,
 } from './backend/init-backend.js';
+export { CheckpointError, ModelFileError, SavedModelError, TrainingAbortedError } from './errors.js';
+export { fineTune, positionHeadLayers } from './fine-tune.js';
+export { type HistoryEntry, METRIC_NAMES, type MetricName } from './history.js';
+export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './model-io.js';
+export { type Prediction, type PredictOptions, predict } from './predict.js';
+export type { ImageSet } from './tensors.js';
+export { train } from './train.js';
+export {
+  type EarlyStoppingConfig,
+  type FineTuneConfig,
+  type LossWeights,
+  type TrainConfig,
+  type TrainConfigInput,
+  trainConfigSchema,
+} from './train-config.js';
+export type {
+  BatchProgress,
+  EpochProgress,
+  TrainData,
+  TrainHooks,
+  TrainResult,
+} from './training-loop.js';

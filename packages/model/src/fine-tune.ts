@@ -1,0 +1,62 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { fineTuneConfigSchema, type TrainConfig } from './train-config.js';
+import { runPhase, type TrainData, type TrainHooks, type TrainResult } from './training-loop.js';
+
+type Layer = LayersModel['layers'][number];
+
+/**
+ * The layers only the `position` output depends on: the position head, without the shared backbone
+ * and without anything the `shape` or `colour` outputs use. In model order.
+ */
+export function positionHeadLayers(model: LayersModel): Layer[] {
+  const feeding = (name: string) => {
+    const seen = new Set<Layer>();
+    const stack = [model.getLayer(name)];
+    while (stack.length > 0) {
+      const layer = stack.pop()!;
+      if (seen.has(layer)) continue;
+      seen.add(layer);
+      for (const node of layer.inboundNodes) stack.push(...node.inboundLayers);
+    }
+    return seen;
+  };
+  const position = feeding('position');
+  const shared = new Set([...feeding('shape'), ...feeding('colour')]);
+  return model.layers.filter((layer) => position.has(layer) && !shared.has(layer));
+}
+
+/**
+ * The study's fine-tuning: the shared backbone and both classifier heads stay frozen (batch-norm in
+ * inference mode, so its statistics do not move either) and only the position head is retrained on the
+ * position loss, at `config.fineTune.learningRate`, on the training split; the validation split drives
+ * early stopping. The test split must never be passed here.
+ */
+export function fineTune(
+  model: LayersModel,
+  data: TrainData,
+  config: TrainConfig,
+  hooks: TrainHooks = {},
+): Promise<TrainResult> {
+  const options = config.fineTune ?? fineTuneConfigSchema.parse({});
+  const variables = positionHeadLayers(model).flatMap((layer) =>
+    layer.trainableWeights.map((w) => w.read() as tf.Variable),
+  );
+  if (variables.length === 0) throw new Error('the model has no trainable position head to fine-tune');
+  return runPhase(
+    model,
+    data,
+    {
+      name: 'fine-tune',
+      variables,
+      training: false,
+      lossWeights: { position: 1, shape: 0, colour: 0 },
+      learningRate: options.learningRate,
+      batchSize: options.batchSize ?? config.batchSize,
+      epochs: options.epochs,
+      earlyStopping: options.earlyStopping,
+      seed: config.seed,
+    },
+    hooks,
+  );
+}

@@ -1,0 +1,45 @@
+/** The per-head figures of an epoch, in the order `headMetrics` computes them. */
+export const METRIC_NAMES = [
+  'loss',
+  'position_loss',
+  'shape_loss',
+  'colour_loss',
+  'position_mae',
+  'shape_acc',
+  'colour_acc',
+] as const;
+
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+/**
+ * One epoch of training: `loss` is the weighted total, `*_loss` each head's loss (position: MAE on
+ * positions ÷ image size; shape, colour: categorical cross-entropy), `position_mae` the mean absolute
+ * error per coordinate in pixels, `*_acc` the share of correct labels. `train` averages the epoch's
+ * batches (as Keras reports), `val` is measured after the epoch in inference mode.
+ */
+export interface HistoryEntry {
+  /** 1-based. */
+  epoch: number;
+  train: Record<string, number>;
+  val: Record<string, number>;
+}
+
+/** Running per-sample means of the metrics over the batches of one pass. */
+export class MetricMeans {
+  private readonly sums = new Float64Array(METRIC_NAMES.length);
+  private samples = 0;
+
+  /** Adds one batch's means (in METRIC_NAMES order) weighted by its sample count. */
+  add(batchMeans: ArrayLike<number>, count: number): void {
+    for (let i = 0; i < METRIC_NAMES.length; i++) this.sums[i]! += (batchMeans[i] ?? Number.NaN) * count;
+    this.samples += count;
+  }
+
+  result(): Record<MetricName, number> {
+    const out = {} as Record<MetricName, number>;
+    METRIC_NAMES.forEach((name, i) => {
+      out[name] = this.sums[i]! / this.samples;
+    });
+    return out;
+  }
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+const positiveNumber = z.number().positive().finite();
+
+/** Weight of each head's loss in the total loss. */
+export const lossWeightsSchema = z.strictObject({
+  /** Weight of the position MAE. Default 1. */
+  position: z.number().min(0).finite().default(1),
+  /** Weight of the shape cross-entropy. Default 1. */
+  shape: z.number().min(0).finite().default(1),
+  /** Weight of the colour cross-entropy. Default 1. */
+  colour: z.number().min(0).finite().default(1),
+});
+
+/** Early stopping on the validation loss (Keras `EarlyStopping(monitor='val_loss')`). */
+export const earlyStoppingSchema = z.strictObject({
+  /** Epochs without improvement before stopping. Default 6 (the study's). */
+  patience: z.int().min(0).default(6),
+  /** An epoch improves only if its validation loss is below the best minus this. Default 0. */
+  minDelta: z.number().min(0).finite().default(0),
+  /** Put back the weights of the best epoch when training ends. Default true. */
+  restoreBestWeights: z.boolean().default(true),
+});
+
+/** Fine-tuning of the position head alone, after training (see `fineTune`). */
+export const fineTuneConfigSchema = z.strictObject({
+  /** Adam learning rate, lower than training's. Default 1e-4. */
+  learningRate: positiveNumber.default(1e-4),
+  /** Most epochs of fine-tuning. Default 30. */
+  epochs: z.int().min(1).default(30),
+  /** Batch size; default: the training batch size. */
+  batchSize: z.int().min(1).optional(),
+  /** Early stopping on the validation position loss. Default patience 6, min delta 0, restore best. */
+  earlyStopping: earlyStoppingSchema.default({ patience: 6, minDelta: 0, restoreBestWeights: true }),
+});
+
+/** How to train one model. Validated once with `trainConfigSchema`; typed everywhere after. */
+export const trainConfigSchema = z.strictObject({
+  /** Adam learning rate. Default 1e-3 (Keras' default, the study's). */
+  learningRate: positiveNumber.default(1e-3),
+  /** Per-head loss weights. Default 1 each. */
+  lossWeights: lossWeightsSchema.default({ position: 1, shape: 1, colour: 1 }),
+  /** Images per gradient step. Default 16 (the study's). */
+  batchSize: z.int().min(1).max(4096).default(16),
+  /** Most epochs (early stopping usually ends sooner). Default 100. */
+  epochs: z.int().min(1).max(10_000).default(100),
+  /** Early stopping on the validation loss. Default patience 6, min delta 0, restore best weights. */
+  earlyStopping: earlyStoppingSchema.default({ patience: 6, minDelta: 0, restoreBestWeights: true }),
+  /** Seed of the per-epoch shuffle and of dropout masks (initialisation takes it through `buildModel`). Default 0. */
+  seed: z.int().min(0).max(0xffff_ffff).default(0),
+  /** Fine-tune the position head after training; absent: no fine-tuning. */
+  fineTune: fineTuneConfigSchema.optional(),
+});
+
+export type TrainConfig = z.output<typeof trainConfigSchema>;
+export type TrainConfigInput = z.input<typeof trainConfigSchema>;
+export type FineTuneConfig = z.output<typeof fineTuneConfigSchema>;
+export type EarlyStoppingConfig = z.output<typeof earlyStoppingSchema>;
+export type LossWeights = z.output<typeof lossWeightsSchema>;

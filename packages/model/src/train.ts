@@ -1,0 +1,34 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { TrainConfig } from './train-config.js';
+import { runPhase, type TrainData, type TrainHooks, type TrainResult } from './training-loop.js';
+
+/**
+ * Trains every trainable weight of a three-head model (outputs position, shape, colour) with Adam on
+ * the weighted sum of the heads' losses: MAE on position, categorical cross-entropy on shape and colour.
+ * Batches come shuffled per epoch from the uint8 split and are normalised one at a time; early stopping
+ * watches the validation loss and (by default) the best epoch's weights are put back at the end.
+ */
+export function train(
+  model: LayersModel,
+  data: TrainData,
+  config: TrainConfig,
+  hooks: TrainHooks = {},
+): Promise<TrainResult> {
+  return runPhase(
+    model,
+    data,
+    {
+      name: 'train',
+      variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
+      training: true,
+      lossWeights: config.lossWeights,
+      learningRate: config.learningRate,
+      batchSize: config.batchSize,
+      epochs: config.epochs,
+      earlyStopping: config.earlyStopping,
+      seed: config.seed,
+    },
+    hooks,
+  );
+}

@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import { batches, type SplitData } from '@repo/dataset';
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { settleAdam } from './adam-state.js';
+import { readCheckpoint, type TrainCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { seedDropout } from './dropout-seeds.js';
+import { EarlyStopping } from './early-stopping.js';
+import { CheckpointError, TrainingAbortedError } from './errors.js';
+import { type HistoryEntry, MetricMeans, type MetricName } from './history.js';
+import { headOutputs, multiTaskLoss } from './multi-task-loss.js';
+import { deriveSeed } from './seeds.js';
+import { batchTensors, disposeBatch, imageSizeOf } from './tensors.js';
+import type { EarlyStoppingConfig, LossWeights } from './train-config.js';
+
+/** The data of a run: train feeds the gradient steps, val drives early stopping. Never the test split. */
+export interface TrainData {
+  train: SplitData;
+  val: SplitData;
+}
+
+export interface EpochProgress {
+  epoch: number;
+  epochs: number;
+  /** Best epoch so far (1-based). */
+  bestEpoch: number;
+}
+
+export interface BatchProgress {
+  epoch: number;
+  epochs: number;
+  /** 1-based batch within the epoch. */
+  batch: number;
+  batches: number;
+}
+
+/** Observers and controls of a training run. All optional. */
+export interface TrainHooks {
+  /** Called after each epoch (after its checkpoint is written). */
+  onEpoch?: (entry: HistoryEntry, progress: EpochProgress) => void | Promise<void>;
+  /** Called after each gradient step. */
+  onBatch?: (progress: BatchProgress) => void;
+  /** Aborting stops before the next batch with a TrainingAbortedError; the last checkpoint stays. */
+  signal?: AbortSignal;
+  /**
+   * Checkpoint file: if it exists the run resumes from it (it must belong to this run), and it is
+   * rewritten atomically after every epoch. Default: no checkpoint.
+   */
+  checkpointFile?: string;
+}
+
+export interface TrainResult {
+  history: HistoryEntry[];
+  /** 1-based epoch with the lowest validation loss (its weights are in the model if restored). */
+  bestEpoch: number;
+  /** Early stopping ended the run before the last epoch. */
+  stoppedEarly: boolean;
+  /** Epochs that a checkpoint already held when this call started (0 for a fresh run). */
+  resumedEpochs: number;
+}
+
+/** One optimisation phase (training or fine-tuning) over chosen variables. */
+export interface Phase {
+  /** Distinguishes phases in checkpoints and seeds. */
+  name: 'train' | 'fine-tune';
+  /** Variables that receive gradients; every other weight stays as it is. */
+  variables: tf.Variable[];
+  /** Forward pass in training mode (dropout on, batch-norm on batch statistics, updating its averages). */
+  training: boolean;
+  lossWeights: LossWeights;
+  learningRate: number;
+  batchSize: number;
+  epochs: number;
+  earlyStopping: EarlyStoppingConfig;
+  seed: number;
+}
+
+/** Evaluation batches can be larger than training ones: no gradients are kept. */
+const EVAL_BATCH = 64;
+
+/** Runs a phase to its end (epochs or early stopping), resuming from and writing a checkpoint if asked. */
+export async function runPhase(
+  model: LayersModel,
+  data: TrainData,
+  phase: Phase,
+  hooks: TrainHooks = {},
+): Promise<TrainResult> {
+  const imageSize = imageSizeOf(model);
+  const fingerprint = phaseFingerprint(model, data, phase);
+  const optimizer = tf.train.adam(phase.learningRate);
+  let best: tf.Tensor[] = [];
+  try {
+    const resumed = hooks.checkpointFile
+      ? await resume(hooks.checkpointFile, fingerprint, model, optimizer)
+      : undefined;
+    if (resumed) best = resumed.bestWeights;
+    const history = resumed ? [...resumed.state.history] : [];
+    const stopping = new EarlyStopping(phase.earlyStopping, resumed?.state.earlyStopping);
+    let finished = resumed?.state.finished ?? false;
+    let stoppedEarly = finished && history.length < phase.epochs;
+
+    for (let epoch = history.length + 1; !finished && epoch <= phase.epochs; epoch++) {
+      const train = await trainEpoch(model, data.train, phase, optimizer, epoch, imageSize, hooks);
+      await settleAdam(optimizer);
+      const val = evaluateSplit(model, data.val, phase.lossWeights, imageSize);
+      const entry: HistoryEntry = { epoch, train, val };
+      history.push(entry);
+      const { improved, stop } = stopping.update(epoch, val.loss);
+      if (improved || best.length === 0) {
+        tf.dispose(best);
+        best = model.getWeights().map((w) => tf.keep(w.clone()));
+      }
+      finished = stop || epoch === phase.epochs;
+      stoppedEarly = stop && epoch < phase.epochs;
+      if (hooks.checkpointFile) {
+        await saveCheckpoint(hooks.checkpointFile, model, optimizer, best, {
+          fingerprint,
+          epoch,
+          finished,
+          earlyStopping: stopping.state,
+          history,
+        });
+      }
+      await hooks.onEpoch?.(entry, { epoch, epochs: phase.epochs, bestEpoch: stopping.state.bestEpoch });
+    }
+    if (phase.earlyStopping.restoreBestWeights && best.length > 0) model.setWeights(best);
+    return {
+      history,
+      bestEpoch: stopping.state.bestEpoch,
+      stoppedEarly,
+      resumedEpochs: resumed?.state.epoch ?? 0,
+    };
+  } finally {
+    tf.dispose(best);
+    optimizer.dispose();
+  }
+}
+
+async function trainEpoch(
+  model: LayersModel,
+  split: SplitData,
+  phase: Phase,
+  optimizer: tf.AdamOptimizer,
+  epoch: number,
+  imageSize: number,
+  hooks: TrainHooks,
+): Promise<Record<MetricName, number>> {
+  const means = new MetricMeans();
+  const count = Math.ceil(split.count / phase.batchSize);
+  let step = 0;
+  const phaseSeed = deriveSeed(phase.seed, phase.name === 'train' ? 1 : 2);
+  for (const batch of batches(split, phase.batchSize, { shuffleSeed: deriveSeed(phaseSeed, epoch) })) {
+    if (hooks.signal?.aborted) throw new TrainingAbortedError(epoch - 1);
+    seedDropout(model, deriveSeed(phaseSeed, epoch, step));
+    const tensors = batchTensors(batch, imageSize);
+    let metrics: tf.Tensor | undefined;
+    try {
+      const { value, grads } = tf.variableGrads(() => {
+        const out = headOutputs(model.apply(tensors.images, { training: phase.training }) as tf.Tensor[]);
+        const result = multiTaskLoss(out, tensors, phase.lossWeights, imageSize);
+        metrics = tf.keep(result.metrics);
+        return result.loss;
+      }, phase.variables);
+      optimizer.applyGradients(phase.variables.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
+      tf.dispose([value, ...Object.values(grads)]);
+      means.add(metrics!.dataSync(), batch.count);
+    } finally {
+      metrics?.dispose();
+      disposeBatch(tensors);
+    }
+    step++;
+    hooks.onBatch?.({ epoch, epochs: phase.epochs, batch: step, batches: count });
+  }
+  return means.result();
+}
+
+/** The metrics of a whole split in inference mode. */
+export function evaluateSplit(
+  model: LayersModel,
+  split: SplitData,
+  lossWeights: LossWeights,
+  imageSize: number,
+): Record<MetricName, number> {
+  const means = new MetricMeans();
+  for (const batch of batches(split, EVAL_BATCH)) {
+    const tensors = batchTensors(batch, imageSize);
+    const values = tf.tidy(() => {
+      const out = headOutputs(model.apply(tensors.images, { training: false }) as tf.Tensor[]);
+      return multiTaskLoss(out, tensors, lossWeights, imageSize).metrics;
+    });
+    means.add(values.dataSync(), batch.count);
+    values.dispose();
+    disposeBatch(tensors);
+  }
+  return means.result();
+}
+
+async function resume(
+  file: string,
+  fingerprint: string,
+  model: LayersModel,
+  optimizer: tf.AdamOptimizer,
+): Promise<TrainCheckpoint | undefined> {
+  const checkpoint = await readCheckpoint(file);
+  if (checkpoint === undefined) return undefined;
+  const owned = [...checkpoint.weights, ...checkpoint.optimizer.map(({ tensor }) => tensor)];
+  try {
+    if (checkpoint.state.fingerprint !== fingerprint) {
+      throw new CheckpointError(file, 'belongs to another run (model, data or configuration differ)');
+    }
+    model.setWeights(checkpoint.weights);
+    await optimizer.setWeights(checkpoint.optimizer);
+  } catch (error) {
+    tf.dispose(checkpoint.bestWeights);
+    throw error;
+  } finally {
+    // The model's and optimizer's variables now hold their own references to these buffers.
+    tf.dispose(owned);
+  }
+  return checkpoint;
+}
+
+async function saveCheckpoint(
+  file: string,
+  model: LayersModel,
+  optimizer: tf.AdamOptimizer,
+  bestWeights: tf.Tensor[],
+  state: TrainCheckpoint['state'],
+): Promise<void> {
+  const slots = await optimizer.getWeights();
+  try {
+    await writeCheckpoint(file, { state, weights: model.getWeights(), bestWeights, optimizer: slots });
+  } finally {
+    // Only the iteration count is a new tensor; the moments are the optimizer's live variables.
+    slots[0]?.tensor.dispose();
+  }
+}
+
+/** What makes a checkpoint resumable by this call: the phase's settings, the weights' shapes, the data sizes. */
+function phaseFingerprint(model: LayersModel, data: TrainData, phase: Phase): string {
+  const description = {
+    phase: { ...phase, variables: phase.variables.map((v) => v.shape) },
+    weights: model.weights.map((w) => w.shape),
+    data: [data.train.count, data.val.count, data.train.imageSize],
+  };
+  return createHash('sha256').update(JSON.stringify(description)).digest('hex');
+}
