@@ -38,4 +38,10 @@ export {
 export { type SweepPlan, type SweepPlanInput, sweepPlanSchema } from './sweep-plan.js';
 export { DEFAULT_QUEUE_PREFIX, type SweepInfo, SweepRegistry } from './sweep-registry.js';
 export { EnvError, parseEnv, type WorkerEnv, workerEnvSchema } from './worker-env.js';
-export { closeOnSignals, connectWorkerRedis, createLogger } from './worker-runtime.js';
+export {
+  closeOnSignals,
+  connectWorkerRedis,
+  createLogger,
+  runWorkerApp,
+  type WorkerAppContext,
+} from './worker-runtime.js';

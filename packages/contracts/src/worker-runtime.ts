@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { createRedis, RedisUnreachableError, redactRedisUrl, waitForRedis } from './redis-connection.js';
+import type { WorkerEnv } from './worker-env.js';
 
 /** A JSON-lines logger for a worker process; every line carries `app`. */
 export function createLogger(app: string, level: string): Logger {
@@ -60,4 +61,38 @@ export function closeOnSignals(close: () => Promise<void>, logger: Logger): void
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+}
+
+/** What a worker app's `start` gets: its parsed environment, a logger and a ready connection. */
+export interface WorkerAppContext<E extends WorkerEnv> {
+  env: E;
+  logger: Logger;
+  connection: Redis;
+}
+
+/**
+ * The whole life of a worker process: read the environment (a bad one: a message naming the
+ * variables, exit 2), connect to Redis (waiting while it is unreachable), start the worker, and on
+ * SIGINT/SIGTERM close it, then the connection.
+ */
+export async function runWorkerApp<E extends WorkerEnv>(
+  app: string,
+  readEnv: () => E,
+  start: (context: WorkerAppContext<E>) => Promise<{ close(): Promise<void> }> | { close(): Promise<void> },
+): Promise<void> {
+  let env: E;
+  try {
+    env = readEnv();
+  } catch (error) {
+    process.stderr.write(`${app}: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(app, env.LOG_LEVEL);
+  const connection = await connectWorkerRedis(env.REDIS_URL, logger);
+  const worker = await start({ env, logger, connection });
+  logger.info({ artifacts: env.ARTIFACTS_DIR, prefix: env.QUEUE_PREFIX }, `${app} ready`);
+  closeOnSignals(async () => {
+    await worker.close();
+    await connection.quit();
+  }, logger);
 }
