@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { benchCommand } from './commands/bench.js';
 import { generateCommand } from './commands/generate.js';
 import { previewCommand } from './commands/preview.js';
+import { trainCommand } from './commands/train.js';
 
 /** The `mtl` command tree; `main.ts` runs it. */
 export function createProgram(): Command {
@@ -11,6 +12,7 @@ export function createProgram(): Command {
     .exitOverride();
   program.addCommand(generateCommand());
   program.addCommand(previewCommand());
+  program.addCommand(trainCommand());
   program.addCommand(benchCommand());
   return program;
 }

@@ -30,3 +30,14 @@ export class TrainingAbortedError extends Error {
     this.completedEpochs = completedEpochs;
   }
 }
+
+/** A trial configuration with an unknown key or a bad value; `field` names it (dotted path). */
+export class TrialConfigError extends Error {
+  override readonly name = 'TrialConfigError';
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.field = field;
+  }
+}

@@ -20,7 +20,13 @@ export {
   type BackendPreference,
   initBackend,
 } from './backend/init-backend.js';
-export { CheckpointError, ModelFileError, SavedModelError, TrainingAbortedError } from './errors.js';
+export {
+  CheckpointError,
+  ModelFileError,
+  SavedModelError,
+  TrainingAbortedError,
+  TrialConfigError,
+} from './errors.js';
 export { fineTune, positionHeadLayers } from './fine-tune.js';
 export { type HistoryEntry, METRIC_NAMES, type MetricName } from './history.js';
 export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './model-io.js';
@@ -42,3 +48,4 @@ export type {
   TrainHooks,
   TrainResult,
 } from './training-loop.js';
+export { parseTrialConfig, type TrialSetup } from './trial-config.js';

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { TrialConfigError } from './errors.js';
+import { parseTrialConfig } from './trial-config.js';
+
+describe('parseTrialConfig', () => {
+  it('splits a flat trial config onto the architecture and training schemas', () => {
+    const setup = parseTrialConfig(
+      { arch: 'mtl-seed', widthMultiplier: 0.5, learningRate: 0.002, earlyStopping: { patience: 3 } },
+      { imageSize: 64, seed: 9 },
+    );
+    expect(setup.arch).toBe('mtl-seed');
+    expect(setup.architecture).toEqual({ imageSize: 64, widthMultiplier: 0.5, seed: 9 });
+    expect(setup.train).toMatchObject({
+      learningRate: 0.002,
+      batchSize: 16,
+      seed: 9,
+      earlyStopping: { patience: 3, minDelta: 0, restoreBestWeights: true },
+    });
+  });
+
+  it.each([
+    [{ arch: 'nope' }, 'arch'],
+    [{ arch: 'mtl-seed', learningRate: -1 }, 'learningRate'],
+    [{ arch: 'mtl-seed', batchSize: 16, bogus: 1 }, 'bogus'],
+    [{ arch: 'mtl-seed', earlyStopping: { patience: 'x' } }, 'earlyStopping.patience'],
+    [{ arch: 'mtl-seed', widthMultiplier: 0 }, 'widthMultiplier'],
+  ])('names the bad field of %j', (config, field) => {
+    expect(() => parseTrialConfig(config, { imageSize: 128 })).toThrow(TrialConfigError);
+    try {
+      parseTrialConfig(config, { imageSize: 128 });
+    } catch (error) {
+      expect((error as TrialConfigError).field).toBe(field);
+    }
+  });
+});
