@@ -21,6 +21,11 @@ export {
   initBackend,
 } from './backend/init-backend.js';
 export {
+  measureTrainingThroughput,
+  type ThroughputOptions,
+  type ThroughputResult,
+} from './backend/training-throughput.js';
+export {
   CheckpointError,
   ModelFileError,
   SavedModelError,

@@ -1,11 +1,13 @@
 import { Command } from 'commander';
 import { benchGenerateCommand } from './bench-generate.js';
 import { benchQueueCommand } from './bench-queue.js';
+import { benchTrainCommand } from './bench-train.js';
 
 /** `mtl bench …`: benchmarks that print figures (never timed tests). */
 export function benchCommand(): Command {
   const bench = new Command('bench').description('measure throughput; prints figures for the README');
   bench.addCommand(benchGenerateCommand());
   bench.addCommand(benchQueueCommand());
+  bench.addCommand(benchTrainCommand());
   return bench;
 }

@@ -1,6 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
+import { registerWasmKernels } from '../kernels/register-wasm-kernels.js';
 import { BackendUnavailableError } from './errors.js';
 
 /** The TF.js backends this project trains on, fastest first. */
@@ -35,6 +36,7 @@ export async function initBackend(preference: BackendPreference): Promise<Backen
 
 async function start(name: BackendName): Promise<void> {
   if (name === 'tensorflow') await loadNative();
+  if (name === 'wasm') registerWasmKernels();
   let ready: boolean;
   try {
     ready = await tf.setBackend(name);

@@ -1,0 +1,35 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ExitCode } from '../errors.js';
+import { run } from '../run.js';
+
+describe('mtl bench train', () => {
+  it('prints the parameter count, the backend and the median images/s', async () => {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const argv = [
+      'bench',
+      'train',
+      '--backend',
+      'wasm',
+      '--size',
+      '96',
+      '--batch',
+      '2',
+      '--steps',
+      '2',
+      '--warmup',
+      '1',
+    ];
+    expect(await run(argv)).toBe(ExitCode.ok);
+    const printed = out.mock.calls.join('');
+    expect(printed).toMatch(/^mtl-seed: 191,747 params, backend wasm\n/);
+    expect(printed).toMatch(/\n\d+\.\d images\/s \(median of 2 steps after 1 warm-up, batch 2, 96×96/);
+    expect(err.mock.calls.join('').match(/step \d: [\d.]+ images\/s/g)).toHaveLength(2);
+  });
+
+  it('rejects an unknown architecture with a usage error', async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect(await run(['bench', 'train', '--arch', 'resnet'])).toBe(ExitCode.usage);
+  });
+});
