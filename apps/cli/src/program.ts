@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { benchCommand } from './commands/bench.js';
 import { generateCommand } from './commands/generate.js';
+import { predictCommand } from './commands/predict.js';
 import { previewCommand } from './commands/preview.js';
 import { trainCommand } from './commands/train.js';
 
@@ -13,6 +14,7 @@ export function createProgram(): Command {
   program.addCommand(generateCommand());
   program.addCommand(previewCommand());
   program.addCommand(trainCommand());
+  program.addCommand(predictCommand());
   program.addCommand(benchCommand());
   return program;
 }

@@ -15,6 +15,7 @@ import {
 } from '@repo/model';
 import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { readEnv } from '../env.js';
 import { UsageError } from '../errors.js';
 import { intOption, numberOption } from '../options.js';
 
@@ -66,7 +67,7 @@ export function trainCommand(): Command {
       const config = await trialConfig(options);
       const dataset = await openDataset(resolve(options.data));
       const setup = parseSetup(config, dataset.manifest.imageSize, options.seed);
-      const backend = await initBackend('auto');
+      const backend = await initBackend(readEnv().MTL_BACKEND);
       const [trainSplit, valSplit] = [await dataset.readSplit('train'), await dataset.readSplit('val')];
       const model = buildModel(setup.arch, setup.architecture);
       log(
