@@ -56,8 +56,10 @@ export type TrialJob = z.output<typeof trialJobSchema>;
 
 const metricsSchema = z.record(z.string(), z.number());
 
-/** Progress of a trial job (`job.updateProgress`), once per epoch. */
+/** Progress of a trial job (`job.updateProgress`), once per epoch of each phase. */
 export const trialProgressSchema = z.strictObject({
+  /** `train`, then `fine-tune` when the config asks for it (its epochs count from 1 again). */
+  phase: z.enum(['train', 'fine-tune']),
   epoch: z.int().min(1),
   epochs: z.int().min(1),
   bestEpoch: z.int().min(0),

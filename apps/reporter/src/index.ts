@@ -1,0 +1,9 @@
+export { type ReporterEnv, readReporterEnv, reporterEnvSchema } from './env.js';
+export {
+  createReporterWorker,
+  type ReporterDeps,
+  type ReportResult,
+  reaggregate,
+} from './reporter-worker.js';
+export { REPORT_FORMAT, REPORT_VERSION, type SweepReport, writeSweepReport } from './sweep-report.js';
+export { collectTrialOutcomes, type TrialOutcomes } from './trial-outcomes.js';

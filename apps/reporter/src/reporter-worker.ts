@@ -1,0 +1,85 @@
+import {
+  type ArtifactLayout,
+  JOB_NAMES,
+  PayloadError,
+  parsePayload,
+  QUEUES,
+  type ReportJob,
+  reportJobId,
+  reportJobSchema,
+  SweepRegistry,
+} from '@repo/contracts';
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { type SweepReport, writeSweepReport } from './sweep-report.js';
+import { collectTrialOutcomes } from './trial-outcomes.js';
+
+export interface ReporterDeps {
+  /** A worker connection (`maxRetriesPerRequest: null`); stays the caller's. */
+  connection: Redis;
+  /** BullMQ key prefix, as the producers use. */
+  prefix: string;
+  layout: ArtifactLayout;
+  logger: Logger;
+}
+
+/** What a report job returns. */
+export interface ReportResult {
+  /** `report.json`, absolute. */
+  file: string;
+  counts: SweepReport['counts'];
+}
+
+/**
+ * The reporter: a sweep's `report` job runs once all its trials have ended (failed ones included)
+ * and writes `sweeps/<id>/report.json`.
+ */
+export function createReporterWorker(deps: ReporterDeps): Worker<ReportJob, ReportResult> {
+  const worker = new Worker<ReportJob, ReportResult>(QUEUES.report, (job) => reportSweep(job, deps), {
+    connection: deps.connection,
+    prefix: deps.prefix,
+    concurrency: 1,
+  });
+  worker.on('error', (error) => deps.logger.error({ err: error }, 'worker error'));
+  worker.on('completed', (job, result) => deps.logger.info({ jobId: job.id, ...result }, 'sweep reported'));
+  worker.on('failed', (job, error) =>
+    deps.logger.error({ jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'report failed'),
+  );
+  return worker;
+}
+
+/** Re-aggregates a sweep on demand (e.g. before every trial has ended): rewrites its report.json. */
+export async function reaggregate(
+  sweepId: string,
+  deps: Omit<ReporterDeps, 'logger'>,
+): Promise<ReportResult> {
+  const queue = new Queue<ReportJob, ReportResult>(QUEUES.report, {
+    connection: deps.connection,
+    prefix: deps.prefix,
+  });
+  queue.on('error', () => {}); // the calls below reject on their own
+  try {
+    const job = await queue.getJob(reportJobId(sweepId));
+    if (job === undefined) throw new Error(`no sweep ${sweepId} in the queues (prefix ${deps.prefix})`);
+    return await reportSweep(job, deps);
+  } finally {
+    await queue.close();
+  }
+}
+
+async function reportSweep(job: Job<ReportJob>, deps: Omit<ReporterDeps, 'logger'>): Promise<ReportResult> {
+  if (job.name !== JOB_NAMES.report)
+    throw new UnrecoverableError(`job ${job.id}: unknown job name ${job.name}`);
+  let sweep: ReportJob;
+  try {
+    sweep = parsePayload(reportJobSchema, job.data, `job ${job.id}`);
+  } catch (error) {
+    if (error instanceof PayloadError) throw new UnrecoverableError(error.message);
+    throw error;
+  }
+  const outcomes = await collectTrialOutcomes(job);
+  const { file, report } = await writeSweepReport(deps.layout, sweep, outcomes);
+  await new SweepRegistry(deps.connection, deps.prefix).markReported(sweep.sweepId, file);
+  return { file, counts: report.counts };
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { ArtifactLayout, ReportJob, TrialSummary } from '@repo/contracts';
+import type { TrialOutcomes } from './trial-outcomes.js';
+
+export const REPORT_FORMAT = 'mtl-sweep-report';
+export const REPORT_VERSION = 1;
+
+/** `sweeps/<id>/report.json`: how every trial ended, and the completed runs aggregated. */
+export interface SweepReport {
+  format: typeof REPORT_FORMAT;
+  version: typeof REPORT_VERSION;
+  sweepId: string;
+  name: string;
+  datasetId: string;
+  generatedAt: string;
+  counts: { trials: number; completed: number; failed: number; pending: number };
+  /** Summaries of the completed trials, best test shape accuracy first. */
+  completed: TrialSummary[];
+  /** Trials that failed for good (or whose run record cannot be read), with the reason. */
+  failed: { trialId: string; reason: string }[];
+  /** Trials not finished yet (only in an early re-aggregation). */
+  pending: string[];
+  /** The completed trials' run records, aggregated. */
+  aggregate: unknown;
+}
+
+/** Builds the report of a sweep from its trial outcomes and writes it atomically. */
+export async function writeSweepReport(
+  layout: ArtifactLayout,
+  sweep: ReportJob,
+  outcomes: TrialOutcomes,
+  now = new Date(),
+): Promise<{ file: string; report: SweepReport }> {
+  const failed = [...outcomes.failed];
+  const completed: TrialSummary[] = [];
+  const records: unknown[] = [];
+  for (const summary of outcomes.completed) {
+    const file = join(layout.root, summary.runFile);
+    try {
+      records.push(JSON.parse(await readFile(file, 'utf8')));
+      completed.push(summary);
+    } catch (error) {
+      failed.push({ trialId: summary.trialId, reason: `run record unreadable: ${(error as Error).message}` });
+    }
+  }
+  completed.sort((a, b) => (b.test.shape_acc ?? 0) - (a.test.shape_acc ?? 0));
+  const report: SweepReport = {
+    format: REPORT_FORMAT,
+    version: REPORT_VERSION,
+    sweepId: sweep.sweepId,
+    name: sweep.name,
+    datasetId: sweep.datasetId,
+    generatedAt: now.toISOString(),
+    counts: {
+      trials: sweep.trialIds.length,
+      completed: completed.length,
+      failed: failed.length,
+      pending: outcomes.pending.length,
+    },
+    completed,
+    failed,
+    pending: outcomes.pending,
+    aggregate: { runs: records.length },
+  };
+  const file = layout.reportFile(sweep.sweepId, 'json');
+  await writeJsonAtomic(file, report);
+  return { file, report };
+}
+
+async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const temporary = `${file}.${randomUUID()}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(temporary, file);
+}

@@ -1,0 +1,17 @@
+/**
+ * Makes this sandboxed child exit when the worker process that forked it dies (even by `kill -9`),
+ * so no orphan goes on training a trial that another worker will pick up. Two signals: the IPC
+ * channel's `disconnect` event, and a parent pid that changed. Training runs whole epochs without
+ * yielding to the event loop, so the event alone could come late; the pid check is synchronous and
+ * meant to be called between batches.
+ *
+ * Returns the synchronous check. Outside a child process (no IPC channel) it does nothing.
+ */
+export function guardAgainstOrphaning(onOrphaned: () => never = () => process.exit(70)): () => void {
+  if (typeof process.send !== 'function') return () => {};
+  const parent = process.ppid;
+  process.once('disconnect', onOrphaned);
+  return () => {
+    if (process.ppid !== parent) onOrphaned();
+  };
+}

@@ -1,0 +1,119 @@
+import { access } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import {
+  type ArtifactLayout,
+  parsePayload,
+  type TrialProgress,
+  type TrialSummary,
+  trialJobSchema,
+} from '@repo/contracts';
+import { MANIFEST_FILE, ManifestError, openDataset } from '@repo/dataset';
+import {
+  type BackendName,
+  buildModel,
+  countParams,
+  fineTune,
+  type HistoryEntry,
+  parseTrialConfig,
+  saveModel,
+  type TrainHooks,
+  train,
+} from '@repo/model';
+import type { Logger } from 'pino';
+import { DatasetNotReadyError } from './errors.js';
+import { evaluateTrial } from './evaluate-trial.js';
+import { TrialDir } from './trial-dir.js';
+
+export interface TrialContext {
+  layout: ArtifactLayout;
+  /** The BullMQ job id, for messages. */
+  jobId: string;
+  backend: BackendName;
+  /** Aborting (worker shutting down) stops training at the next batch; the last checkpoint stays. */
+  signal?: AbortSignal;
+  /** Called between batches; exits the process when its worker is gone (see orphan-guard). */
+  checkOrphaned: () => void;
+  onProgress: (progress: TrialProgress) => Promise<void>;
+  log: Logger;
+}
+
+/**
+ * One trial: opens its dataset, builds the model, trains (resuming from the epoch checkpoint in the
+ * trial directory when there is one), optionally fine-tunes the position head, evaluates on the test
+ * split, and records the trial directory. A trial already recorded returns its summary unchanged.
+ */
+export async function runTrial(data: unknown, context: TrialContext): Promise<TrialSummary> {
+  const started = Date.now();
+  const trial = parsePayload(trialJobSchema, data, `job ${context.jobId}`);
+  const dir = new TrialDir(context.layout.trialDir(trial.sweepId, trial.trialId));
+  const recorded = await dir.recorded();
+  if (recorded) {
+    context.log.info('trial already recorded; returning its summary');
+    return recorded;
+  }
+  const datasetDir = context.layout.datasetDir(trial.datasetId);
+  const manifestFile = join(datasetDir, MANIFEST_FILE);
+  if (!(await exists(manifestFile))) throw new DatasetNotReadyError(trial.datasetId, manifestFile);
+
+  const setup = parseTrialConfig(trial.config, { imageSize: trial.dataset.imageSize, seed: trial.seed });
+  const dataset = await openDataset(datasetDir);
+  if (dataset.manifest.datasetId !== trial.datasetId) {
+    throw new ManifestError(
+      manifestFile,
+      `holds dataset ${dataset.manifest.datasetId}, not ${trial.datasetId}`,
+    );
+  }
+  const splits = { train: await dataset.readSplit('train'), val: await dataset.readSplit('val') };
+  await dir.create();
+  const model = buildModel(setup.arch, setup.architecture);
+  try {
+    const hooks = (phase: TrialProgress['phase'], checkpointFile: string): TrainHooks => ({
+      signal: context.signal,
+      checkpointFile,
+      onBatch: context.checkOrphaned,
+      onEpoch: (entry, progress) =>
+        context.onProgress({ phase, ...progress, train: entry.train, val: entry.val }),
+    });
+    const trained = await train(model, splits, setup.train, hooks('train', dir.trainCheckpoint));
+    context.log.info({ epochs: trained.history.length, resumedEpochs: trained.resumedEpochs }, 'trained');
+    const tuned = setup.train.fineTune
+      ? await fineTune(model, splits, setup.train, hooks('fine-tune', dir.fineTuneCheckpoint))
+      : undefined;
+    // The test split is read only now: it never feeds training, early stopping or fine-tuning.
+    const test = await dataset.readSplit('test');
+    const evaluation = evaluateTrial(model, test);
+    const history: { train: HistoryEntry[]; fineTune?: HistoryEntry[] } = { train: trained.history };
+    if (tuned) history.fineTune = tuned.history;
+
+    await dir.writeModel((modelDir) => saveModel(model, modelDir));
+    await dir.writeJson('history.json', history);
+    await dir.writeJson('confusion.json', evaluation.confusion);
+    const summary: TrialSummary = {
+      sweepId: trial.sweepId,
+      trialId: trial.trialId,
+      runFile: relative(context.layout.root, dir.runFile),
+      epochs: trained.history.length,
+      bestEpoch: trained.bestEpoch,
+      stoppedEarly: trained.stoppedEarly,
+      resumedEpochs: trained.resumedEpochs,
+      test: evaluation.headline,
+      durationMs: Date.now() - started,
+    };
+    await dir.writeJson('summary.json', summary);
+    await dir.writeJson(
+      'run.json',
+      evaluation.record({ trial, params: countParams(model), backend: context.backend, history, summary }),
+    );
+    await dir.dropCheckpoints();
+    return summary;
+  } finally {
+    model.dispose();
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,77 @@
+import { ArtifactLayout, createLogger, PayloadError, type TrialSummary } from '@repo/contracts';
+import { ManifestError, ShardCorruptedError, ShardMissingError } from '@repo/dataset';
+import {
+  ArchitectureSizeError,
+  type BackendName,
+  initBackend,
+  TrainingAbortedError,
+  TrialConfigError,
+  UnknownArchitectureError,
+} from '@repo/model';
+import { DelayedError, type SandboxedJob, UnrecoverableError, WaitingError } from 'bullmq';
+import { readTrainerEnv } from './env.js';
+import { DatasetNotReadyError } from './errors.js';
+import { guardAgainstOrphaning } from './orphan-guard.js';
+import { runTrial } from './run-trial.js';
+
+// This module runs in the sandboxed child process that BullMQ forks; it lives as long as the child.
+const env = readTrainerEnv();
+const checkOrphaned = guardAgainstOrphaning();
+const logger = createLogger('mtl-trainer', env.LOG_LEVEL).child({ sandbox: true });
+const layout = new ArtifactLayout(env.ARTIFACTS_DIR);
+let backend: Promise<BackendName> | undefined;
+
+/** Failures that a retry would only repeat: the trial fails at once, with the reason. */
+const DETERMINISTIC = [
+  PayloadError,
+  TrialConfigError,
+  UnknownArchitectureError,
+  ArchitectureSizeError,
+  ShardCorruptedError,
+  ShardMissingError,
+  ManifestError,
+];
+
+/** Trains one trial (see `runTrial`) and maps its outcome onto BullMQ's job states. */
+export default async function processTrial(
+  job: SandboxedJob<unknown, TrialSummary>,
+  token?: string,
+  signal?: AbortSignal,
+): Promise<TrialSummary> {
+  const log = logger.child({ jobId: job.id });
+  backend ??= initBackend(env.MTL_BACKEND);
+  try {
+    return await runTrial(job.data, {
+      layout,
+      jobId: job.id,
+      backend: await backend,
+      signal,
+      checkOrphaned,
+      onProgress: (progress) => job.updateProgress(progress),
+      log,
+    });
+  } catch (error) {
+    if (error instanceof DatasetNotReadyError) {
+      const waited = Date.now() - job.timestamp;
+      if (waited > env.DATASET_WAIT_TIMEOUT_MS) {
+        throw new UnrecoverableError(
+          `${error.message} after ${Math.round(waited / 60_000)} min: is a generator worker running?`,
+        );
+      }
+      // Not an attempt: the trial sleeps in the delayed set and costs no CPU while it waits.
+      log.debug({ datasetId: error.datasetId }, 'dataset not ready; waiting');
+      await job.moveToDelayed(Date.now() + env.DATASET_POLL_MS, token);
+      throw new DelayedError();
+    }
+    if (error instanceof TrainingAbortedError) {
+      log.info({ completedEpochs: error.completedEpochs }, 'handing the trial back (worker shutting down)');
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    if (DETERMINISTIC.some((kind) => error instanceof kind)) {
+      // A plain UnrecoverableError: its name must survive the trip to the worker process.
+      throw new UnrecoverableError(`${(error as Error).name}: ${(error as Error).message}`);
+    }
+    throw error;
+  }
+}
