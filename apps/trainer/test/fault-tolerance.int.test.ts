@@ -1,0 +1,97 @@
+import { execFileSync } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { QUEUES, reportJobId, trialJobId } from '@repo/contracts';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { PipelineFixture, tinySweep } from './pipeline-fixture.js';
+
+// Short locks so a dead worker's trial is noticed in seconds rather than the default 30 s.
+const FAST_RECOVERY = { LOCK_DURATION_MS: '3000', STALLED_INTERVAL_MS: '1000' };
+const LONG_TRIAL = { epochs: 8, earlyStopping: { patience: 100 } };
+
+function childrenOf(pid: number): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map(Number)
+    .filter((n) => n > 0);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const epochDone = (minEpoch: number) => (line: Record<string, unknown>) =>
+  line.msg === 'epoch done' && Number(line.epoch) >= minEpoch;
+
+describe('trainer faults', () => {
+  let fixture: PipelineFixture;
+
+  beforeEach(async () => {
+    fixture = await new PipelineFixture(inject('redisUrl')).init();
+  });
+
+  afterEach(async () => {
+    await fixture.close();
+  });
+
+  async function historyEpochs(sweepId: string, trialId: string): Promise<number[]> {
+    const history = JSON.parse(
+      await readFile(join(fixture.layout.trialDir(sweepId, trialId), 'history.json'), 'utf8'),
+    );
+    return history.train.map((entry: { epoch: number }) => entry.epoch);
+  }
+
+  it('kill -9 mid-trial: its sandbox exits, another worker resumes from the checkpoint, one run record', async () => {
+    fixture.start('generator');
+    fixture.start('reporter');
+    const doomed = fixture.start('trainer', FAST_RECOVERY);
+    await fixture.producer.enqueueSweep(tinySweep('crash', [{ trialId: 't1', config: LONG_TRIAL }]));
+    await doomed.waitForLine(epochDone(2));
+    const sandboxes = childrenOf(doomed.child.pid!);
+    expect(sandboxes.length).toBe(1);
+    doomed.child.kill('SIGKILL');
+    await until(() => !alive(sandboxes[0]!), 15_000, 'the orphaned sandbox exits');
+
+    const rescuer = fixture.start('trainer', FAST_RECOVERY);
+    const summary = await fixture.trialSummary(trialJobId('crash', 't1'));
+    expect(summary.resumedEpochs).toBeGreaterThanOrEqual(2);
+    expect(summary.epochs).toBe(8);
+    expect(rescuer.lines.some((line) => line.msg === 'trial recorded')).toBe(true);
+    expect(await historyEpochs('crash', 't1')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(await readdir(fixture.layout.trialDir('crash', 't1'))).not.toContain('checkpoint');
+    const trials = await readdir(join(fixture.layout.sweepDir('crash'), 'trials'));
+    expect(trials).toEqual(['t1']);
+    const report = await fixture.finished(QUEUES.report, reportJobId('crash'));
+    expect(report.returnvalue.counts).toMatchObject({ completed: 1, failed: 0 });
+  });
+
+  it('SIGTERM mid-trial: the worker exits cleanly and hands the trial back without using an attempt', async () => {
+    fixture.start('generator');
+    const stopping = fixture.start('trainer');
+    await fixture.producer.enqueueSweep(tinySweep('stop', [{ trialId: 't1', config: LONG_TRIAL }]));
+    await stopping.waitForLine(epochDone(1));
+    expect(await stopping.stop(60_000)).toBe(0);
+    const job = await fixture.producer.queue(QUEUES.train).getJob(trialJobId('stop', 't1'));
+    expect(await job?.getState()).toBe('waiting');
+    expect(job?.attemptsMade).toBe(0);
+
+    fixture.start('trainer');
+    const summary = await fixture.trialSummary(trialJobId('stop', 't1'));
+    expect(summary.resumedEpochs).toBeGreaterThanOrEqual(1);
+    expect(await historyEpochs('stop', 't1')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});
