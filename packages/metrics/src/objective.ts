@@ -1,0 +1,40 @@
+import { MetricsInputError } from './errors.js';
+
+/** A metric to rank runs by, and which way is better. */
+export interface Objective {
+  /** A flat metric name of `runMetrics` (e.g. `combined`, `shape_acc`, `position_mae_px`). */
+  metric: string;
+  direction: 'minimize' | 'maximize';
+}
+
+/** Weight of one unit of classification error (a fraction) against one pixel of position MAE. */
+const PIXELS_PER_ERROR = 100;
+
+/**
+ * The default objective, lower is better: `position_mae_px + 100 × ((1 − shape_acc) + (1 − colour_acc))`.
+ * One pixel of mean absolute position error weighs as much as one percentage point of
+ * misclassification in either head (the study's model: ~5 px, 0.25 % shape error → ~5.25).
+ */
+export function combinedScore(metrics: Record<string, number>): number {
+  const classificationError = 1 - metrics.shape_acc! + (1 - metrics.colour_acc!);
+  return metrics.position_mae_px! + PIXELS_PER_ERROR * classificationError;
+}
+
+export const DEFAULT_OBJECTIVE: Objective = { metric: 'combined', direction: 'minimize' };
+
+/** The objective of a metric name: accuracy, precision, recall and F1 are maximised, the rest minimised. */
+export function objectiveFor(metric: string): Objective {
+  if (metric.trim() === '') throw new MetricsInputError('an objective needs a metric name');
+  return { metric, direction: isRateMetric(metric) ? 'maximize' : 'minimize' };
+}
+
+/** Accuracy, precision, recall and F1: fractions in [0, 1], higher is better. */
+export function isRateMetric(metric: string): boolean {
+  return /(_acc|_precision|_recall|_f1)$/.test(metric);
+}
+
+/** Negative when `a` is better than `b` under `objective`; NaN values sort last. */
+export function compareByObjective(objective: Objective, a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : -1;
+  return objective.direction === 'minimize' ? a - b : b - a;
+}
