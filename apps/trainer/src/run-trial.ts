@@ -74,11 +74,13 @@ export async function runTrial(data: unknown, context: TrialContext): Promise<Tr
       onEpoch: (entry, progress) =>
         context.onProgress({ phase, ...progress, train: entry.train, val: entry.val }),
     });
+    const trainStarted = Date.now();
     const trained = await train(model, splits, setup.train, hooks('train', dir.trainCheckpoint));
     context.log.info({ epochs: trained.history.length, resumedEpochs: trained.resumedEpochs }, 'trained');
     const tuned = setup.train.fineTune
       ? await fineTune(model, splits, setup.train, hooks('fine-tune', dir.fineTuneCheckpoint))
       : undefined;
+    const trainMs = Date.now() - trainStarted;
     // The test split is read only now: it never feeds training, early stopping or fine-tuning.
     const test = await dataset.readSplit('test');
     const evaluation = evaluateTrial(model, test);
@@ -98,6 +100,8 @@ export async function runTrial(data: unknown, context: TrialContext): Promise<Tr
       resumedEpochs: trained.resumedEpochs,
       test: evaluation.headline,
       durationMs: Date.now() - started,
+      trainMs,
+      peakRssMiB: process.resourceUsage().maxRSS / 1024,
     };
     await dir.writeJson('summary.json', summary);
     await dir.writeJson(

@@ -81,7 +81,12 @@ export const trialSummarySchema = z.strictObject({
   resumedEpochs: z.int().min(0),
   /** Headline test-split metrics (e.g. shape_acc, colour_acc, position_mae_px). */
   test: metricsSchema,
+  /** Wall time of the last attempt, from job start to the recorded trial directory. */
   durationMs: z.number().min(0),
+  /** Of which training and fine-tuning (the rest: loading data, building, evaluating, recording). */
+  trainMs: z.number().min(0),
+  /** Peak resident memory of the sandboxed process that trained it (maxRSS), MiB. */
+  peakRssMiB: z.number().min(0),
 });
 export type TrialSummary = z.output<typeof trialSummarySchema>;
 

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { benchGenerateCommand } from './bench-generate.js';
 import { benchQueueCommand } from './bench-queue.js';
+import { benchSweepCommand } from './bench-sweep.js';
 import { benchTrainCommand } from './bench-train.js';
 
 /** `mtl bench …`: benchmarks that print figures (never timed tests). */
@@ -8,6 +9,7 @@ export function benchCommand(): Command {
   const bench = new Command('bench').description('measure throughput; prints figures for the README');
   bench.addCommand(benchGenerateCommand());
   bench.addCommand(benchQueueCommand());
+  bench.addCommand(benchSweepCommand());
   bench.addCommand(benchTrainCommand());
   return bench;
 }
