@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ArtifactLayout,
+  createRedis,
+  PipelineProducer,
+  QUEUES,
+  reportJobId,
+  type TrialJob,
+  type TrialSummary,
+} from '@repo/contracts';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { createReporterWorker, reaggregate } from './reporter-worker.js';
+import type { SweepReport } from './sweep-report.js';
+
+describe('reporter', () => {
+  let redis: Redis;
+  let workerRedis: Redis;
+  let prefix: string;
+  let layout: ArtifactLayout;
+  let producer: PipelineProducer;
+
+  beforeEach(async () => {
+    redis = createRedis(inject('redisUrl'));
+    workerRedis = createRedis(inject('redisUrl'), { role: 'worker' });
+    prefix = `test-${randomUUID()}`;
+    layout = new ArtifactLayout(await mkdtemp(join(tmpdir(), 'mtl-reporter-')));
+    producer = new PipelineProducer(redis, { prefix });
+  });
+
+  afterEach(async () => {
+    for (const name of Object.values(QUEUES)) await producer.queue(name).obliterate({ force: true });
+    await producer.close();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    workerRedis.disconnect();
+    await rm(layout.root, { recursive: true, force: true });
+  });
+
+  /** A stand-in trainer: t1 records a run, `bad` fails for good, the rest only when `finishAll`. */
+  function stubTrainer(finishAll: boolean): Worker {
+    const worker = new Worker<TrialJob, TrialSummary>(
+      QUEUES.train,
+      async (job: Job<TrialJob>) => {
+        const { sweepId, trialId } = job.data;
+        if (trialId === 'bad') throw new UnrecoverableError('TrialConfigError: arch: unknown');
+        if (trialId !== 't1' && !finishAll) throw new Error('not yet');
+        const dir = layout.trialDir(sweepId, trialId);
+        await mkdir(dir, { recursive: true });
+        await writeFile(join(dir, 'run.json'), JSON.stringify({ trialId }));
+        return {
+          sweepId,
+          trialId,
+          runFile: `sweeps/${sweepId}/trials/${trialId}/run.json`,
+          epochs: 2,
+          bestEpoch: 2,
+          stoppedEarly: false,
+          resumedEpochs: 0,
+          test: { shape_acc: trialId === 't1' ? 0.5 : 0.9 },
+          durationMs: 10,
+          trainMs: 5,
+          peakRssMiB: 100,
+        };
+      },
+      { connection: workerRedis, prefix, autorun: false },
+    );
+    worker.on('error', () => {});
+    return worker;
+  }
+
+  async function settle(worker: Worker, count: number): Promise<void> {
+    let seen = 0;
+    const done = new Promise<void>((resolve) => {
+      const onEnd = () => ++seen === count && resolve();
+      worker.on('completed', onEnd).on('failed', onEnd);
+    });
+    void worker.run();
+    await done;
+    await worker.close();
+  }
+
+  it('reports every trial when all have ended, failed ones with their reason; reaggregates early on demand', async () => {
+    await producer.enqueueSweep({
+      sweepId: 'sw',
+      dataset: { samples: 10, seed: 1 },
+      trials: ['t1', 't2', 'bad'].map((trialId, seed) => ({ trialId, config: { arch: 'mtl-seed' }, seed })),
+    });
+    // t2 fails its first attempt (retryable): it stays pending for an early re-aggregation.
+    await settle(stubTrainer(false), 3);
+    const early = await reaggregate('sw', { connection: redis, prefix, layout });
+    expect(early.counts).toEqual({ trials: 3, completed: 1, failed: 1, pending: 1 });
+
+    const reporter = createReporterWorker({
+      connection: workerRedis,
+      prefix,
+      layout,
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      await producer.queue(QUEUES.train).promoteJobs();
+      await settle(stubTrainer(true), 1);
+      const job = await producer.queue(QUEUES.report).getJob(reportJobId('sw'));
+      for (let i = 0; i < 100 && (await job?.getState()) !== 'completed'; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      const report: SweepReport = JSON.parse(await readFile(layout.reportFile('sw', 'json'), 'utf8'));
+      expect(report.counts).toEqual({ trials: 3, completed: 2, failed: 1, pending: 0 });
+      expect(report.completed.map((t) => t.trialId)).toEqual(['t2', 't1']);
+      expect(report.failed).toEqual([{ trialId: 'bad', reason: 'TrialConfigError: arch: unknown' }]);
+      expect((await producer.sweeps.get('sw'))?.reportFile).toBe(layout.reportFile('sw', 'json'));
+    } finally {
+      await reporter.close();
+    }
+  });
+
+  it('names a sweep it does not know', async () => {
+    await expect(reaggregate('ghost', { connection: redis, prefix, layout })).rejects.toThrow(
+      'no sweep ghost',
+    );
+  });
+});
