@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { classificationReport, reportFromConfusion } from './classification-report.js';
 import { MetricsInputError } from './errors.js';
 
-// Hand-computed. Labels a, b, c, d; d never occurs (no true samples, no predictions).
+// Hand-computed, and the same as scikit-learn 1.2.1 `classification_report(..., labels=[0, 1, 2, 3],
+// zero_division=0 or 1)` gives. Labels a, b, c, d; d never occurs (no true samples, no predictions).
 //   true: a a a b b c c c      confusion (rows true): a [2 1 0 0]  b [0 1 1 0]  c [1 0 2 0]  d [0 0 0 0]
 //   pred: a b a b c c c a      predicted per class:  a 3, b 2, c 3, d 0; support 3, 2, 3, 0
 const labels = ['a', 'b', 'c', 'd'];

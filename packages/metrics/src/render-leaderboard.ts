@@ -48,13 +48,13 @@ export function renderLeaderboard(aggregate: RunAggregate, options: LeaderboardR
   );
   for (const best of aggregate.best) {
     lines.push(
-      `best ${best.objective.metric}: ${best.runId} (${formatValue(best.objective.metric, best.value)}${isRateMetric(best.objective.metric) ? ' %' : ''}) ${best.source}`,
+      `best ${best.objective.metric}: ${best.runId} = ${formatValue(best.objective.metric, best.value)}${isRateMetric(best.objective.metric) ? ' %' : ''} (${best.source})`,
     );
   }
   for (const run of aggregate.failed)
-    lines.push(`failed: ${run.runId} ${run.source}${run.detail ? `: ${run.detail}` : ''}`);
+    lines.push(`failed: ${run.runId} (${run.source})${run.detail ? `: ${run.detail}` : ''}`);
   for (const run of aggregate.unfinished) {
-    lines.push(`${run.status}: ${run.runId} ${run.source}${run.detail ? `: ${run.detail}` : ''}`);
+    lines.push(`${run.status}: ${run.runId} (${run.source})${run.detail ? `: ${run.detail}` : ''}`);
   }
   for (const record of aggregate.invalid)
     lines.push(`invalid: ${record.source}: ${record.issues.join('; ')}`);
