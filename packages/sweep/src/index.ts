@@ -1,0 +1,46 @@
+export { SweepSpecError, type SweepSpecIssue } from './errors.js';
+export {
+  bestOf,
+  isBetter,
+  type Mode,
+  metricValue,
+  OBJECTIVE_METRICS,
+  type ObjectiveMetric,
+} from './metrics.js';
+export { PARAMETER_NAMES } from './parameter-checks.js';
+export {
+  DISTRIBUTION_KINDS,
+  type Distribution,
+  type DistributionKind,
+  type JsonValue,
+  type Parameter,
+  type ParameterSpace,
+} from './parameter-space.js';
+export { loadSweepSpec, parseSweepSpec } from './parse-sweep-spec.js';
+export {
+  configurationCount,
+  PLANNER_VERSION,
+  type PlannedTrial,
+  planSweep,
+  type SweepPlan,
+  suggestTrials,
+  sweepId,
+  type TrialResult,
+} from './plan-sweep.js';
+export { formatValue, renderPlan, renderTrialTable } from './render-plan.js';
+export { createRng, type Rng } from './rng.js';
+export { samplePoint, sampleValue } from './sample.js';
+export { type AshaOptions, ashaDecision, isRung } from './schedulers/asha.js';
+export { type MedianStoppingOptions, medianStoppingDecision } from './schedulers/median-stopping.js';
+export { schedulerDecision } from './schedulers/scheduler-decision.js';
+export { curveFromHistory, type SchedulerDecision, type TrialCurve } from './schedulers/trial-curve.js';
+export {
+  type AshaSettings,
+  MAX_TRIALS,
+  type SchedulerSpec,
+  type SearchSpec,
+  type SweepSpec,
+  validateSweepSpec,
+} from './sweep-spec.js';
+export { type Observation, suggest, type TpeOptions } from './tpe.js';
+export { configOf, type ParameterPoint, pointOf, type TrialConfig } from './trial-config.js';

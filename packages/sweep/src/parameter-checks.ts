@@ -1,0 +1,111 @@
+import {
+  ARCHITECTURE_NAMES,
+  isArchitectureName,
+  parseTrialConfig,
+  TrialConfigError,
+  trainConfigSchema,
+} from '@repo/model';
+import { formatPath, type RawIssue } from './issues.js';
+import type { ParameterSpace, ParameterValue } from './parameter-space.js';
+import { configOf, type ParameterPoint } from './trial-config.js';
+
+/** Top-level keys the trainer reads from a trial config (`seed` comes from `repeats`/`seeds`). */
+export const PARAMETER_NAMES = [
+  'arch',
+  'widthMultiplier',
+  'dropout',
+  ...Object.keys(trainConfigSchema.shape).filter((key) => key !== 'seed'),
+];
+
+/**
+ * Checks every value a parameter can take against the trainer's own schemas (through the model
+ * package's `parseTrialConfig`), so a bad value fails here, naming its field, and never in a worker.
+ */
+export function checkParameterValues(values: readonly ParameterValue[], imageSize: number): RawIssue[] {
+  const issues: RawIssue[] = [];
+  if (!values.some((value) => value.parameter.name === 'arch')) {
+    issues.push({
+      path: ['parameters', 'arch'],
+      message: `required: the architecture, one of ${ARCHITECTURE_NAMES.join(', ')}`,
+    });
+  }
+  const once = new Set<string>();
+  const reportOnce = (issue: RawIssue) => {
+    const key = formatPath(issue.path);
+    if (!once.has(key)) issues.push(issue);
+    once.add(key);
+  };
+  for (const value of values) {
+    const { name, distribution } = value.parameter;
+    const top = name.split('.')[0] as string;
+    if (top === 'seed') {
+      reportOnce({ path: value.entry, message: 'seeds are not a parameter: set repeats or seeds' });
+    } else if (!PARAMETER_NAMES.includes(top)) {
+      reportOnce({ path: value.entry, message: `unknown parameter; allowed: ${PARAMETER_NAMES.join(', ')}` });
+    } else if (name === 'arch') {
+      if (distribution.kind !== 'constant' && distribution.kind !== 'choice') {
+        reportOnce({ path: [...value.entry, 'distribution'], message: 'arch takes value or values (names)' });
+      } else if (typeof value.value !== 'string' || !isArchitectureName(value.value)) {
+        issues.push({
+          path: value.path,
+          message: `unknown architecture ${JSON.stringify(value.value)}; allowed: ${ARCHITECTURE_NAMES.join(', ')}`,
+        });
+      }
+    } else {
+      const problem = trainerProblem({ [name]: value.value }, imageSize);
+      if (problem?.startsWith('Unrecognized key'))
+        reportOnce({ path: value.entry, message: 'unknown parameter' });
+      else if (problem !== undefined) issues.push({ path: value.path, message: problem });
+    }
+  }
+  return [...issues, ...checkWholeNumbers(values, imageSize, once)];
+}
+
+/** A uniform or log-uniform range over a parameter that takes whole numbers would draw invalid values. */
+function checkWholeNumbers(
+  values: readonly ParameterValue[],
+  imageSize: number,
+  reported: Set<string>,
+): RawIssue[] {
+  const issues: RawIssue[] = [];
+  for (const { parameter, entry } of values) {
+    const { name, distribution } = parameter;
+    if (distribution.kind !== 'uniform' && distribution.kind !== 'log-uniform') continue;
+    if (reported.has(formatPath(entry)) || reported.has(`${name}#fraction`)) continue;
+    reported.add(`${name}#fraction`);
+    const ends = [distribution.min, distribution.max].map((end) =>
+      trainerProblem({ [name]: end }, imageSize),
+    );
+    if (ends.some((problem) => problem !== undefined)) continue;
+    const inside = distribution.min + (distribution.max - distribution.min) * 0.4142;
+    const problem = trainerProblem({ [name]: inside }, imageSize);
+    if (problem !== undefined) {
+      issues.push({
+        path: [...entry, 'distribution'],
+        message: `${distribution.kind} draws fractions, which ${name} rejects (${problem}); use int-uniform or values`,
+      });
+    }
+  }
+  return issues;
+}
+
+/** What the trainer would say of a config holding `point` (and a valid arch), or undefined if fine. */
+export function trainerProblem(point: ParameterPoint, imageSize: number): string | undefined {
+  try {
+    parseTrialConfig({ ...configOf(point), arch: ARCHITECTURE_NAMES[0] }, { imageSize, seed: 0 });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof TrialConfigError)) throw error;
+    const prefix = `${error.field}: `;
+    return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  }
+}
+
+/** The most epochs any trial of the space trains (the trainer's default when `epochs` is not set). */
+export function maxEpochs(space: ParameterSpace): number {
+  const epochs = space.find((parameter) => parameter.name === 'epochs')?.distribution;
+  if (epochs === undefined) return trainConfigSchema.parse({}).epochs;
+  const candidates =
+    epochs.kind === 'constant' ? [epochs.value] : epochs.kind === 'choice' ? epochs.values : [epochs.max];
+  return Math.max(...candidates.filter((value): value is number => typeof value === 'number'));
+}

@@ -1,0 +1,93 @@
+import { datasetId, splitCount } from '@repo/dataset';
+import type { JsonValue } from './parameter-space.js';
+import { configurationCount, type PlannedTrial, type SweepPlan } from './plan-sweep.js';
+import type { SchedulerSpec, SweepSpec } from './sweep-spec.js';
+import { pointOf } from './trial-config.js';
+
+/** A summary of the sweep (id, dataset, search, scheduler, constants) followed by its trial table. */
+export function renderPlan(spec: SweepSpec, plan: SweepPlan): string {
+  const configs = configurationCount(spec);
+  const seeds = spec.seeds.length;
+  const total = `${configs} configuration${configs === 1 ? '' : 's'} × ${seeds} seed${seeds === 1 ? '' : 's'} = ${configs * seeds} trials`;
+  const search = spec.search;
+  const searchLine =
+    search.kind === 'grid'
+      ? `grid: ${total}`
+      : search.kind === 'random'
+        ? `random (seed ${search.seed}): ${total}`
+        : `tpe (seed ${search.seed}): ${total}; the first ${search.startup} configurations are drawn at random ` +
+          `(below), the rest suggested as results arrive (objective: best ${search.metric}, ${search.mode})`;
+  const d = spec.dataset;
+  const constants = spec.parameters
+    .filter((parameter) => parameter.distribution.kind === 'constant')
+    .map(
+      (parameter) =>
+        `${parameter.name}=${formatValue((parameter.distribution as { value: JsonValue }).value)}`,
+    );
+  const lines = [
+    ['sweep', `${plan.sweepId} (${spec.name})`],
+    [
+      'dataset',
+      `${datasetId(d).slice(0, 12)}: ${d.imageSize}×${d.imageSize} px, train ${splitCount(d, 'train')} / ` +
+        `val ${splitCount(d, 'val')} / test ${splitCount(d, 'test')}, seed ${d.seed}, shards of ${d.shardSize}`,
+    ],
+    ['search', searchLine],
+    ['scheduler', describeScheduler(spec.scheduler)],
+    ['seeds', spec.seeds.join(', ')],
+    ...(constants.length > 0 ? [['constants', constants.join(', ')]] : []),
+  ];
+  const header = lines.map(([label, text]) => `${(label as string).padEnd(10)}${text}`).join('\n');
+  return `${header}\n\n${renderTrialTable(spec, plan.trials)}`;
+}
+
+/** One row per trial: id, seed, and every parameter that is not constant (arch always). */
+export function renderTrialTable(spec: SweepSpec, trials: readonly PlannedTrial[]): string {
+  const columns = spec.parameters
+    .filter((parameter) => parameter.name === 'arch' || parameter.distribution.kind !== 'constant')
+    .map((parameter) => parameter.name);
+  const rows = trials.map((trial) => {
+    const point = pointOf(spec.parameters, trial.config);
+    return [trial.trialId, String(trial.seed), ...columns.map((name) => formatValue(point[name]))];
+  });
+  const table = [['trial', 'seed', ...columns], ...rows];
+  const widths = table[0]?.map((_, c) => Math.max(...table.map((row) => (row[c] as string).length))) ?? [];
+  return table
+    .map((row) =>
+      row
+        .map((cell, c) => cell.padEnd(widths[c] as number))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function describeScheduler(scheduler: SchedulerSpec): string {
+  switch (scheduler.kind) {
+    case 'none':
+      return 'none (each trial runs to its own early stopping)';
+    case 'asha': {
+      const rungs =
+        scheduler.milestones?.join(', ') ??
+        `${scheduler.gracePeriod}, ${scheduler.gracePeriod * scheduler.reductionFactor}, …`;
+      return `asha on ${scheduler.metric} (${scheduler.mode}): at epochs ${rungs} keep the top 1/${scheduler.reductionFactor}`;
+    }
+    case 'median':
+      return (
+        `median on ${scheduler.metric} (${scheduler.mode}): from epoch ${scheduler.gracePeriod}, ` +
+        `with ≥ ${scheduler.minTrials} other trials at the same epoch`
+      );
+  }
+}
+
+/** Numbers to 4 significant digits (tiny and huge ones in exponent form), other values as JSON. */
+export function formatValue(value: JsonValue | undefined): string {
+  if (value === undefined) return '-';
+  if (typeof value === 'number') {
+    if (Number.isInteger(value)) return String(value);
+    if (value !== 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e5)) {
+      return value.toExponential(2).replace(/\.?0+e/, 'e');
+    }
+    return String(Number(value.toPrecision(4)));
+  }
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

@@ -1,0 +1,71 @@
+import { isBetter, type Mode, type ObjectiveMetric } from '../metrics.js';
+import { bestUntil, type SchedulerDecision, show, type TrialCurve } from './trial-curve.js';
+
+/** ASHA's settings (see SweepSpec's scheduler). */
+export interface AshaOptions {
+  metric: ObjectiveMetric;
+  mode: Mode;
+  /** η: each rung keeps the top 1/η of the trials that reached it. */
+  reductionFactor: number;
+  /** First rung when `milestones` is absent; rungs are gracePeriod·η^k. */
+  gracePeriod: number;
+  /** Explicit rungs (epochs), if given. */
+  milestones?: readonly number[];
+}
+
+/** Whether `epoch` is a rung. */
+export function isRung(options: AshaOptions, epoch: number): boolean {
+  if (options.milestones !== undefined) return options.milestones.includes(epoch);
+  for (let rung = options.gracePeriod; rung <= epoch; rung *= options.reductionFactor) {
+    if (rung === epoch) return true;
+  }
+  return false;
+}
+
+/**
+ * Asynchronous successive halving, as a stopping rule: when a trial finishes a rung epoch, it ranks
+ * among every trial that has reached that rung by its best value up to the rung (ties broken by trial
+ * id); the top ⌈n/η⌉ go on, the rest stop. Between rungs every trial goes on. Pure: the decision
+ * depends only on the curves given.
+ */
+export function ashaDecision(
+  options: AshaOptions,
+  trial: TrialCurve,
+  others: readonly TrialCurve[],
+): SchedulerDecision {
+  const epoch = trial.values.length;
+  if (!isRung(options, epoch)) {
+    return { action: 'continue', epoch, reason: `epoch ${epoch} is not a rung (${describeRungs(options)})` };
+  }
+  const own = bestUntil(trial, epoch, options.mode);
+  const peers = others.filter((other) => other.trialId !== trial.trialId && other.values.length >= epoch);
+  const ahead = peers.filter((peer) => {
+    const value = bestUntil(peer, epoch, options.mode);
+    return (
+      isBetter(value, own, options.mode) ||
+      (sameRank(value, own, options.mode) && peer.trialId < trial.trialId)
+    );
+  }).length;
+  const reached = peers.length + 1;
+  const keep = Math.ceil(reached / options.reductionFactor);
+  const rank = ahead + 1;
+  const action = rank <= keep ? 'continue' : 'stop';
+  return {
+    action,
+    epoch,
+    reason:
+      `rung ${epoch}: best ${options.metric} ${show(own)} ranks ${rank} of ${reached} trial${reached === 1 ? '' : 's'} ` +
+      `at this rung; the top ${keep} (1/${options.reductionFactor}) go on`,
+  };
+}
+
+function sameRank(a: number, b: number, mode: Mode): boolean {
+  return !isBetter(a, b, mode) && !isBetter(b, a, mode);
+}
+
+function describeRungs(options: AshaOptions): string {
+  if (options.milestones !== undefined) return `rungs: ${options.milestones.join(', ')}`;
+  const first = options.gracePeriod;
+  const eta = options.reductionFactor;
+  return `rungs: ${first}, ${first * eta}, ${first * eta * eta}, …`;
+}

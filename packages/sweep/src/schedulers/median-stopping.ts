@@ -1,0 +1,62 @@
+import { isBetter, type Mode, type ObjectiveMetric } from '../metrics.js';
+import { bestUntil, type SchedulerDecision, show, type TrialCurve } from './trial-curve.js';
+
+/** Median stopping's settings (see SweepSpec's scheduler). */
+export interface MedianStoppingOptions {
+  metric: ObjectiveMetric;
+  mode: Mode;
+  /** Epochs every trial trains before it can be stopped. */
+  gracePeriod: number;
+  /** Other trials that must have reached the epoch before a trial is judged there. */
+  minTrials: number;
+}
+
+/**
+ * Median stopping: after `gracePeriod` epochs, a trial whose best value so far is worse than the
+ * median of the other trials' best values up to the same epoch stops (best against best: what each
+ * would deliver if stopped now). Trials not yet at that epoch are left out; with fewer than
+ * `minTrials` others there, the trial goes on. NaN counts as worse than any number.
+ */
+export function medianStoppingDecision(
+  options: MedianStoppingOptions,
+  trial: TrialCurve,
+  others: readonly TrialCurve[],
+): SchedulerDecision {
+  const epoch = trial.values.length;
+  if (epoch < options.gracePeriod) {
+    return {
+      action: 'continue',
+      epoch,
+      reason: `epoch ${epoch} is within the grace period (${options.gracePeriod})`,
+    };
+  }
+  const peers = others.filter((other) => other.trialId !== trial.trialId && other.values.length >= epoch);
+  if (peers.length < options.minTrials) {
+    return {
+      action: 'continue',
+      epoch,
+      reason: `${peers.length} other trial${peers.length === 1 ? ' has' : 's have'} reached epoch ${epoch}; ${options.minTrials} needed to judge`,
+    };
+  }
+  const own = bestUntil(trial, epoch, options.mode);
+  const median = medianOf(
+    peers.map((peer) => bestUntil(peer, epoch, options.mode)),
+    options.mode,
+  );
+  const worse = isBetter(median, own, options.mode);
+  return {
+    action: worse ? 'stop' : 'continue',
+    epoch,
+    reason:
+      `best ${options.metric} ${show(own)} by epoch ${epoch} is ${worse ? 'worse than' : 'no worse than'} ` +
+      `the median ${show(median)} of ${peers.length} other trials`,
+  };
+}
+
+/** The median, NaN ranked worst (so a few diverged trials do not drag it to NaN). */
+function medianOf(values: readonly number[], mode: Mode): number {
+  const sorted = [...values].sort((a, b) => (isBetter(a, b, mode) ? -1 : isBetter(b, a, mode) ? 1 : 0));
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length % 2 === 1) return sorted[middle] as number;
+  return ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}

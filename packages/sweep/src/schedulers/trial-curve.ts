@@ -1,0 +1,39 @@
+import type { HistoryEntry } from '@repo/model';
+import { bestOf, type Mode, metricValue, type ObjectiveMetric } from '../metrics.js';
+
+/** One trial's metric, epoch by epoch: `values[e - 1]` is its value after epoch e. */
+export interface TrialCurve {
+  trialId: string;
+  values: readonly number[];
+}
+
+/** What a scheduler decided for a trial at its latest epoch, and why. */
+export interface SchedulerDecision {
+  action: 'continue' | 'stop';
+  /** The epoch judged (the trial's latest). */
+  epoch: number;
+  /** One line a person can check, e.g. `rung 3: val_loss 0.41 ranks 4 of 5; the top 2 (1/3) go on`. */
+  reason: string;
+}
+
+/** A trial's curve of one metric, from its training history. */
+export function curveFromHistory(
+  trialId: string,
+  history: readonly HistoryEntry[],
+  metric: ObjectiveMetric,
+): TrialCurve {
+  return {
+    trialId,
+    values: [...history].sort((a, b) => a.epoch - b.epoch).map((entry) => metricValue(entry, metric)),
+  };
+}
+
+/** The trial's best value over its first `epoch` epochs (what it would deliver if stopped there). */
+export function bestUntil(curve: TrialCurve, epoch: number, mode: Mode): number {
+  return bestOf(curve.values.slice(0, epoch), mode);
+}
+
+/** A value for a reason line. */
+export function show(value: number): string {
+  return Number.isNaN(value) ? 'NaN' : Number(value.toPrecision(4)).toString();
+}

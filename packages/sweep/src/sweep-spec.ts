@@ -1,0 +1,292 @@
+import { type DatasetSpec, datasetSpecSchema } from '@repo/dataset';
+import { z } from 'zod';
+import { SweepSpecError } from './errors.js';
+import { formatPath, fromZod, type RawIssue, strictObject } from './issues.js';
+import { OBJECTIVE_METRICS } from './metrics.js';
+import { checkParameterValues, maxEpochs } from './parameter-checks.js';
+import { type ParameterSpace, parseParameters } from './parameter-space.js';
+import type { AshaOptions } from './schedulers/asha.js';
+
+/** Most trials one sweep may hold (repeats included). */
+export const MAX_TRIALS = 10_000;
+
+const uint32 = z.int().min(0).max(0xffff_ffff);
+const trials = z.int().min(1).max(MAX_TRIALS);
+const metric = z.enum(OBJECTIVE_METRICS).default('val_loss');
+const mode = z.enum(['min', 'max']).default('min');
+/** `search: grid` means `search: { kind: grid }`; likewise for the scheduler. */
+const kindShorthand = (value: unknown) => (typeof value === 'string' ? { kind: value } : value);
+
+const searchSchema = z.preprocess(
+  kindShorthand,
+  z.discriminatedUnion('kind', [
+    strictObject({ kind: z.literal('grid') }),
+    strictObject({
+      kind: z.literal('random'),
+      /** Configurations to draw (each runs once per seed). Required. */
+      trials,
+      /** Seed of the draws. Default 0. */
+      seed: uint32.default(0),
+    }),
+    strictObject({
+      kind: z.literal('tpe'),
+      /** Configurations in all (each runs once per seed). Required. */
+      trials,
+      /** Seed of the draws. Default 0. */
+      seed: uint32.default(0),
+      /** Configurations drawn at random before the model takes over. Default min(10, trials). */
+      startup: z.int().min(1).optional(),
+      /** Candidates drawn from the good-trials density per suggestion. Default 24. */
+      candidates: z.int().min(1).max(10_000).default(24),
+      /** Share of the observed configurations counted as good. Default 0.25. */
+      gamma: z.number().gt(0).lt(1).default(0.25),
+      /** Objective: the trial's best value of this metric over its epochs. Default val_loss. */
+      metric,
+      /** Default min. */
+      mode,
+    }),
+  ]),
+);
+
+const schedulerSchema = z.preprocess(
+  kindShorthand,
+  z
+    .discriminatedUnion('kind', [
+      strictObject({ kind: z.literal('none') }),
+      strictObject({
+        kind: z.literal('asha'),
+        /** Default val_loss. */
+        metric,
+        /** Default min. */
+        mode,
+        /** First rung (epochs); later rungs multiply by the reduction factor. Default 1. */
+        gracePeriod: z.int().min(1).optional(),
+        /** η: each rung keeps the top 1/η of the trials that reached it. Default 3. */
+        reductionFactor: z.int().min(2).max(100).default(3),
+        /** Explicit rungs (epochs, increasing), instead of gracePeriod × η^k. */
+        milestones: z
+          .array(z.int().min(1))
+          .min(1)
+          .refine((list) => list.every((epoch, i) => i === 0 || epoch > (list[i - 1] as number)), {
+            message: 'must be strictly increasing',
+          })
+          .optional(),
+      }),
+      strictObject({
+        kind: z.literal('median'),
+        /** Default val_loss. */
+        metric,
+        /** Default min. */
+        mode,
+        /** Epochs every trial trains before it can be stopped. Default 1. */
+        gracePeriod: z.int().min(1).default(1),
+        /** Other trials that must have reached an epoch before a trial is judged there. Default 3. */
+        minTrials: z.int().min(1).default(3),
+      }),
+    ])
+    .refine((scheduler) => !('milestones' in scheduler && scheduler.milestones && scheduler.gracePeriod), {
+      path: ['gracePeriod'],
+      message: 'set either milestones or gracePeriod, not both',
+    }),
+);
+
+const sweepFileSchema = strictObject({
+  /** Human name for listings; also prefixes the sweep id. Required. */
+  name: z.string().trim().min(1).max(200),
+  description: z.string().optional(),
+  /** The dataset every trial trains on (see @repo/dataset's DatasetSpec). Required. */
+  dataset: z.unknown(),
+  /** grid, random or tpe. Required. */
+  search: searchSchema,
+  /** The parameter space (see parameter-space.ts). Required. */
+  parameters: z.unknown(),
+  /** Seeds per configuration (0, 1, …). Default 1, or the length of `seeds`. */
+  repeats: z.int().min(1).max(100).optional(),
+  /** Explicit seeds per configuration, instead of 0 … repeats − 1. */
+  seeds: z.array(uint32).min(1).max(100).optional(),
+  /** Early stopping across trials. Default none. */
+  scheduler: schedulerSchema.default({ kind: 'none' }),
+});
+
+type SweepFile = z.output<typeof sweepFileSchema>;
+type SearchFile = SweepFile['search'];
+
+/** How configurations are chosen. */
+export type SearchSpec =
+  | { kind: 'grid' }
+  | { kind: 'random'; trials: number; seed: number }
+  | (Extract<SearchFile, { kind: 'tpe' }> & { startup: number });
+
+/** Early stopping across trials: ASHA rungs are explicit after validation. */
+export type SchedulerSpec = Exclude<SweepFile['scheduler'], { kind: 'asha' }> | AshaSettings;
+
+/** ASHA's settings with its rungs resolved (gracePeriod defaults to 1). */
+export type AshaSettings = { kind: 'asha' } & AshaOptions;
+
+/** A validated sweep spec: everything `planSweep` needs, with defaults filled in. */
+export interface SweepSpec {
+  name: string;
+  description?: string;
+  dataset: DatasetSpec;
+  search: SearchSpec;
+  parameters: ParameterSpace;
+  /** The seeds each configuration runs with (`repeats` of them). */
+  seeds: number[];
+  scheduler: SchedulerSpec;
+}
+
+/** Validates a parsed sweep file (e.g. YAML turned into JS); throws a SweepSpecError naming every bad field. */
+export function validateSweepSpec(input: unknown, file?: string): SweepSpec {
+  const result = checkSweepSpec(input);
+  if ('issues' in result) {
+    throw new SweepSpecError(
+      result.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+      file,
+    );
+  }
+  return result.spec;
+}
+
+/** The spec, or every issue found (with segment paths, so a caller can place them in a file). */
+export function checkSweepSpec(input: unknown): { spec: SweepSpec } | { issues: RawIssue[] } {
+  const file = sweepFileSchema.safeParse(input);
+  const issues: RawIssue[] = file.success ? [] : fromZod(file.error);
+  const raw = isRecord(input) ? input : {};
+  for (const key of ['dataset', 'parameters']) {
+    if (isRecord(input) && raw[key] === undefined) issues.push({ path: [key], message: 'required' });
+  }
+  const dataset = datasetSpecSchema.safeParse(raw.dataset);
+  if (!dataset.success && raw.dataset !== undefined) issues.push(...datasetIssues(dataset.error));
+  const parameters = raw.parameters === undefined ? undefined : parseParameters(raw.parameters);
+  if (parameters !== undefined) {
+    // Values are checked whatever else is wrong, so one run reports every bad parameter.
+    const imageSize = dataset.success
+      ? dataset.data.imageSize
+      : datasetSpecSchema.shape.imageSize.parse(undefined);
+    issues.push(...parameters.issues, ...checkParameterValues(parameters.values, imageSize));
+  }
+  if (!file.success || !dataset.success || parameters === undefined || parameters.issues.length > 0) {
+    return { issues: dedupe(issues) };
+  }
+  const spec: SweepSpec = {
+    name: file.data.name,
+    ...(file.data.description === undefined ? {} : { description: file.data.description }),
+    dataset: dataset.data,
+    search: resolveSearch(file.data.search),
+    parameters: parameters.space,
+    seeds: file.data.seeds ?? Array.from({ length: file.data.repeats ?? 1 }, (_, i) => i),
+    scheduler: resolveScheduler(file.data.scheduler),
+  };
+  issues.push(...checkSeeds(file.data), ...checkSearch(spec), ...checkScheduler(spec));
+  return issues.length > 0 ? { issues: dedupe(issues) } : { spec };
+}
+
+function resolveSearch(search: SearchFile): SearchSpec {
+  if (search.kind !== 'tpe') return search;
+  return { ...search, startup: search.startup ?? Math.min(10, search.trials) };
+}
+
+function resolveScheduler(scheduler: SweepFile['scheduler']): SchedulerSpec {
+  if (scheduler.kind !== 'asha') return scheduler;
+  const { gracePeriod, milestones, ...rest } = scheduler;
+  return { ...rest, gracePeriod: gracePeriod ?? 1, ...(milestones === undefined ? {} : { milestones }) };
+}
+
+function checkSeeds(file: SweepFile): RawIssue[] {
+  const issues: RawIssue[] = [];
+  if (file.seeds !== undefined && file.repeats !== undefined && file.seeds.length !== file.repeats) {
+    issues.push({
+      path: ['repeats'],
+      message: `is ${file.repeats} but seeds lists ${file.seeds.length}; give one of them, or make them agree`,
+    });
+  }
+  const seen = new Set<number>();
+  for (const [index, seed] of (file.seeds ?? []).entries()) {
+    if (seen.has(seed)) issues.push({ path: ['seeds', index], message: `duplicate seed ${seed}` });
+    seen.add(seed);
+  }
+  return issues;
+}
+
+function checkSearch(spec: SweepSpec): RawIssue[] {
+  const issues: RawIssue[] = [];
+  const search = spec.search;
+  if (search.kind === 'grid') {
+    let configurations = 1;
+    for (const [index, parameter] of spec.parameters.entries()) {
+      const { distribution } = parameter;
+      if (distribution.kind === 'choice') configurations *= distribution.values.length;
+      else if (distribution.kind !== 'constant') {
+        issues.push({
+          path: ['parameters', ...parameter.name.split('.'), 'distribution'],
+          message: `grid search needs value or values; a ${distribution.kind} range needs search random or tpe`,
+        });
+      }
+      if (index === spec.parameters.length - 1 && configurations * spec.seeds.length > MAX_TRIALS) {
+        issues.push({
+          path: ['parameters'],
+          message: `the grid has ${configurations} configurations × ${spec.seeds.length} seeds = ${configurations * spec.seeds.length} trials; at most ${MAX_TRIALS}`,
+        });
+      }
+    }
+    return issues;
+  }
+  if (search.trials * spec.seeds.length > MAX_TRIALS) {
+    issues.push({
+      path: ['search', 'trials'],
+      message: `${search.trials} × ${spec.seeds.length} seeds = ${search.trials * spec.seeds.length} trials; at most ${MAX_TRIALS}`,
+    });
+  }
+  if (search.kind === 'tpe') {
+    if (search.startup > search.trials) {
+      issues.push({
+        path: ['search', 'startup'],
+        message: `must be at most search.trials (${search.trials})`,
+      });
+    }
+    if (spec.parameters.every((parameter) => parameter.distribution.kind === 'constant')) {
+      issues.push({ path: ['parameters'], message: 'tpe needs at least one parameter that varies' });
+    }
+  }
+  return issues;
+}
+
+function checkScheduler(spec: SweepSpec): RawIssue[] {
+  const scheduler = spec.scheduler;
+  if (scheduler.kind !== 'asha') return [];
+  const most = maxEpochs(spec.parameters);
+  const beyond = (epoch: number) => `epoch ${epoch} is beyond the most epochs a trial trains (${most})`;
+  if (scheduler.milestones !== undefined) {
+    return scheduler.milestones.flatMap((epoch, index): RawIssue[] =>
+      epoch >= most ? [{ path: ['scheduler', 'milestones', index], message: beyond(epoch) }] : [],
+    );
+  }
+  return scheduler.gracePeriod >= most
+    ? [{ path: ['scheduler', 'gracePeriod'], message: beyond(scheduler.gracePeriod) }]
+    : [];
+}
+
+const DATASET_FIELDS = Object.keys(datasetSpecSchema.shape).join(', ');
+
+function datasetIssues(error: z.ZodError): RawIssue[] {
+  return fromZod(error, ['dataset']).map((issue) =>
+    issue.message.startsWith('Unrecognized key')
+      ? { ...issue, message: `unknown field; allowed: ${DATASET_FIELDS}` }
+      : issue,
+  );
+}
+
+/** The same field may be reported by the file schema and a closer check: keep the first of each. */
+function dedupe(issues: RawIssue[]): RawIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${formatPath(issue.path)}\n${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,26 @@
+import { stringify } from 'yaml';
+
+/** A small valid sweep file (as parsed YAML) for tests to vary. */
+export function baseFile(): Record<string, unknown> {
+  return {
+    name: 'test sweep',
+    dataset: { samples: 100, imageSize: 128, test: 20, seed: 3, shardSize: 50 },
+    search: 'grid',
+    parameters: {
+      arch: { values: ['mtl-seed', 'branches-seed'] },
+      learningRate: { values: [0.001, 0.0003] },
+      batchSize: 16,
+      epochs: 3,
+    },
+  };
+}
+
+/** The base file with `changes` merged in at the top level, as YAML text. */
+export function yamlWith(changes: Record<string, unknown>): string {
+  return stringify({ ...baseFile(), ...changes });
+}
+
+/** The base file's parameters with `changes` merged in. */
+export function parametersWith(changes: Record<string, unknown>): Record<string, unknown> {
+  return { ...(baseFile().parameters as Record<string, unknown>), ...changes };
+}
