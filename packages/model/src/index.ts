@@ -36,6 +36,7 @@ export { fineTune, positionHeadLayers } from './fine-tune.js';
 export { type HistoryEntry, METRIC_NAMES, type MetricName } from './history.js';
 export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './model-io.js';
 export { type Prediction, type PredictOptions, predict } from './predict.js';
+export { runtimeVersions } from './runtime-versions.js';
 export type { ImageSet } from './tensors.js';
 export { train } from './train.js';
 export {

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseRunRecord } from '@repo/metrics';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../errors.js';
 import { run } from '../run.js';
@@ -35,18 +36,31 @@ afterAll(async () => {
 });
 
 describe('mtl train', () => {
-  it('trains, fine-tunes and saves a model, its history and a summary', async () => {
+  it('trains, fine-tunes, evaluates on the test split and records the run', async () => {
     capture();
     const out = join(dir, 'run');
     expect(await run(trainArgs(out, '--fine-tune-epochs', '1', '--seed', '3'))).toBe(ExitCode.ok);
-    expect((await readdir(out)).sort()).toEqual(
-      expect.arrayContaining(['fine-tune-history.json', 'history.json', 'model']),
-    );
+    expect((await readdir(out)).sort()).toEqual(['confusion.txt', 'history.json', 'model', 'run.json']);
     const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
-    expect(history).toHaveLength(2);
-    expect(Object.keys(history[0].val)).toContain('shape_acc');
+    expect(history.train).toHaveLength(2);
+    expect(history.fineTune).toHaveLength(1);
+    const record = parseRunRecord(JSON.parse(await readFile(join(out, 'run.json'), 'utf8')), 'run.json');
+    expect(record.status).toBe('completed');
+    if (record.status !== 'completed') return;
+    expect(record.test.position.count).toBe(6);
+    expect(record.test.shape.confusion.flat().reduce((a, b) => a + b)).toBe(6);
+    expect(record.config).toMatchObject({ arch: 'mtl-seed', widthMultiplier: 0.25, epochs: 2, seed: 3 });
+    expect(record.history).toEqual(history.train);
+    expect(record.fineTuneHistory).toEqual(history.fineTune);
+    expect(record.packages['@tensorflow/tfjs-core']).toMatch(/^\d+\.\d+\.\d+/);
+    expect(await readFile(join(out, 'confusion.txt'), 'utf8')).toMatch(/shape \(test split\)\n.*circle/);
     expect(stderr.join('')).toMatch(/training mtl-seed \([\d,]+ params\) on \w+: 16 train, 4 val images/);
-    expect(stdout.join('')).toMatch(/best epoch \d of 2/);
+    expect(stdout.join('')).toMatch(
+      /test \(6 images\): shape [\d.]+ %, colour [\d.]+ %, position MAE [\d.]+ px/,
+    );
+
+    expect(await run(trainArgs(out))).toBe(ExitCode.usage);
+    expect(stderr.join('')).toMatch(/already holds a finished run/);
   });
 
   it('reads a YAML trial config, flags override it, and a bad key is named', async () => {
@@ -58,8 +72,9 @@ describe('mtl train', () => {
 
     await writeFile(config, 'arch: mtl-seed\nlearningRate: 0.002\nepochs: 5\n');
     expect(await run(trainArgs(join(dir, 'yaml'), '--config', config, '--epochs', '1'))).toBe(ExitCode.ok);
-    const history = JSON.parse(await readFile(join(dir, 'yaml', 'history.json'), 'utf8'));
-    expect(history).toHaveLength(1);
+    const record = JSON.parse(await readFile(join(dir, 'yaml', 'run.json'), 'utf8'));
+    expect(record.history).toHaveLength(1);
+    expect(record.config).toMatchObject({ learningRate: 0.002, epochs: 1 });
   });
 
   it('rejects a config file that is not a mapping', async () => {

@@ -1,6 +1,15 @@
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { openDataset } from '@repo/dataset';
+import { createHash } from 'node:crypto';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { COLOURS, MANIFEST_FILE, openDataset, SHAPES } from '@repo/dataset';
+import {
+  type Evaluation,
+  evaluateHeads,
+  parseRunRecord,
+  RUN_RECORD_FORMAT,
+  RUN_RECORD_VERSION,
+  renderConfusionMatrix,
+} from '@repo/metrics';
 import {
   buildModel,
   countParams,
@@ -8,7 +17,10 @@ import {
   type HistoryEntry,
   initBackend,
   parseTrialConfig,
+  predict,
+  runtimeVersions,
   saveModel,
+  type TrainResult,
   TrialConfigError,
   type TrialSetup,
   train,
@@ -40,7 +52,7 @@ export const RUN_FILES = {
   model: 'model',
   run: 'run.json',
   history: 'history.json',
-  fineTuneHistory: 'fine-tune-history.json',
+  confusion: 'confusion.txt',
   checkpoints: 'checkpoint',
 } as const;
 
@@ -68,47 +80,119 @@ export function trainCommand(): Command {
       const dataset = await openDataset(resolve(options.data));
       const setup = parseSetup(config, dataset.manifest.imageSize, options.seed);
       const backend = await initBackend(readEnv().MTL_BACKEND);
-      const [trainSplit, valSplit] = [await dataset.readSplit('train'), await dataset.readSplit('val')];
+      await mkdir(join(out, RUN_FILES.checkpoints), { recursive: true });
+      const startedAt = await runStart(out);
+      const data = { train: await dataset.readSplit('train'), val: await dataset.readSplit('val') };
       const model = buildModel(setup.arch, setup.architecture);
       log(
         `training ${setup.arch} (${countParams(model).toLocaleString('en-US')} params) on ${backend}: ` +
-          `${trainSplit.count} train, ${valSplit.count} val images of ${dataset.manifest.imageSize} px\n`,
+          `${data.train.count} train, ${data.val.count} val images of ${dataset.manifest.imageSize} px\n`,
       );
-      await mkdir(join(out, RUN_FILES.checkpoints), { recursive: true });
       const controller = new AbortController();
       const abort = () => controller.abort();
       process.once('SIGINT', abort);
       process.once('SIGTERM', abort);
       try {
-        const data = { train: trainSplit, val: valSplit };
         const trained = await train(model, data, setup.train, {
           checkpointFile: join(out, RUN_FILES.checkpoints, 'train.ckpt'),
           signal: controller.signal,
           onEpoch: epochLogger('train'),
         });
-        if (trained.resumedEpochs > 0) log(`(resumed after epoch ${trained.resumedEpochs})\n`);
-        await writeJson(join(out, RUN_FILES.history), trained.history);
-        if (setup.train.fineTune) {
-          const tuned = await fineTune(model, data, setup.train, {
-            checkpointFile: join(out, RUN_FILES.checkpoints, 'fine-tune.ckpt'),
-            signal: controller.signal,
-            onEpoch: epochLogger('fine-tune'),
-          });
-          await writeJson(join(out, RUN_FILES.fineTuneHistory), tuned.history);
-        }
+        if (trained.resumedEpochs > 0) log(`(train resumed after epoch ${trained.resumedEpochs})\n`);
+        const tuned = setup.train.fineTune
+          ? await fineTune(model, data, setup.train, {
+              checkpointFile: join(out, RUN_FILES.checkpoints, 'fine-tune.ckpt'),
+              signal: controller.signal,
+              onEpoch: epochLogger('fine-tune'),
+            })
+          : undefined;
         await saveModel(model, join(out, RUN_FILES.model));
-        const best = trained.history[trained.bestEpoch - 1];
-        process.stdout.write(
-          `trained ${setup.arch}: best epoch ${trained.bestEpoch} of ${trained.history.length}` +
-            `${trained.stoppedEarly ? ' (early stop)' : ''}; val ${best ? summary(best.val) : 'n/a'}\n` +
-            `  model saved to ${join(out, RUN_FILES.model)}\n`,
+        // The test split is read only now: it never feeds training, early stopping or fine-tuning.
+        const test = await dataset.readSplit('test');
+        const prediction = predict(model, test);
+        const evaluation = evaluateHeads({
+          imageSize: test.imageSize,
+          position: { true: test.positions, pred: prediction.positions },
+          shape: { true: test.shapes, pred: prediction.shapes, labels: SHAPES },
+          colour: { true: test.colours, pred: prediction.colours, labels: COLOURS },
+        });
+        const record = parseRunRecord(
+          {
+            format: RUN_RECORD_FORMAT,
+            version: RUN_RECORD_VERSION,
+            runId: basename(out),
+            config: { ...config, seed: setup.train.seed },
+            seed: setup.train.seed,
+            dataset: {
+              id: dataset.manifest.datasetId,
+              sha256: await sha256File(join(dataset.dir, MANIFEST_FILE)),
+            },
+            backend,
+            packages: runtimeVersions(),
+            startedAt,
+            history: trained.history,
+            ...(tuned ? { fineTuneHistory: tuned.history } : {}),
+            status: 'completed',
+            endedAt: new Date().toISOString(),
+            test: evaluation,
+            modelPath: RUN_FILES.model,
+          },
+          join(out, RUN_FILES.run),
         );
+        await writeJson(join(out, RUN_FILES.history), { train: trained.history, fineTune: tuned?.history });
+        await writeFile(join(out, RUN_FILES.confusion), confusionText(evaluation));
+        await writeJson(join(out, RUN_FILES.run), record);
+        await rm(join(out, RUN_FILES.checkpoints), { recursive: true, force: true });
+        process.stdout.write(runSummary(setup.arch, trained, tuned, evaluation, out));
       } finally {
         process.off('SIGINT', abort);
         process.off('SIGTERM', abort);
         model.dispose();
       }
     });
+}
+
+/** When the run first started: kept beside its checkpoints so a resumed run reports its true start. */
+async function runStart(out: string): Promise<string> {
+  const file = join(out, RUN_FILES.checkpoints, 'started-at');
+  const existing = await readFile(file, 'utf8').catch(() => undefined);
+  if (existing !== undefined && !Number.isNaN(Date.parse(existing.trim()))) return existing.trim();
+  const now = new Date().toISOString();
+  await writeFile(file, now);
+  return now;
+}
+
+async function sha256File(file: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
+}
+
+function confusionText(evaluation: Evaluation): string {
+  return (
+    `shape (test split)\n${renderConfusionMatrix(evaluation.shape.confusion, evaluation.shape.labels)}\n\n` +
+    `colour (test split)\n${renderConfusionMatrix(evaluation.colour.confusion, evaluation.colour.labels)}\n`
+  );
+}
+
+function runSummary(
+  arch: string,
+  trained: TrainResult,
+  tuned: TrainResult | undefined,
+  evaluation: Evaluation,
+  out: string,
+): string {
+  const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
+  const stop = trained.stoppedEarly ? ', early stop' : '';
+  const fine = tuned ? `; fine-tuned ${tuned.history.length} epochs (best ${tuned.bestEpoch})` : '';
+  const p = evaluation.position;
+  return (
+    `${arch}: best epoch ${trained.bestEpoch} of ${trained.history.length}${stop}${fine}\n` +
+    `test (${p.count} images): shape ${pct(evaluation.shape.accuracy)}, colour ${pct(evaluation.colour.accuracy)}, ` +
+    `position MAE ${p.maePx.mean.toFixed(2)} px (x ${p.maePx.x.toFixed(2)}, y ${p.maePx.y.toFixed(2)}; ` +
+    `Euclidean median ${p.euclideanPx.median.toFixed(2)} px, p90 ${p.euclideanPx.p90.toFixed(2)} px)\n` +
+    `run written to ${out}\n`
+  );
 }
 
 /** The flat trial config: the file's keys, overridden by flags. */
