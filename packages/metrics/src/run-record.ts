@@ -8,7 +8,13 @@ export const RUN_RECORD_VERSION = 1;
 const finite = z.number();
 const count = z.int().min(0);
 const timestamp = z.iso.datetime({ offset: true });
-const metricValues = z.record(z.string(), finite);
+/**
+ * Per-epoch figures by name. Checked by one predicate rather than a record-of-numbers schema: a sweep
+ * holds ~60 of these per run, and this keeps validating 1,000 runs fast (`mtl bench aggregate`).
+ */
+const metricValues = z.custom<Record<string, number>>(isMetricValues, {
+  error: 'must map metric names to finite numbers',
+});
 
 /** One epoch of training, as @repo/model's `HistoryEntry`. */
 export const historyEntrySchema = z.strictObject({
@@ -156,4 +162,12 @@ function describeIssues(error: z.ZodError): string[] {
   return error.issues.map(
     (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(record)'}: ${issue.message}`,
   );
+}
+
+function isMetricValues(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  for (const key in value) {
+    if (!Number.isFinite((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }

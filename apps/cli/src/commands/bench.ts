@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { benchAggregateCommand } from './bench-aggregate.js';
 import { benchGenerateCommand } from './bench-generate.js';
 import { benchQueueCommand } from './bench-queue.js';
 import { benchSweepCommand } from './bench-sweep.js';
@@ -7,6 +8,7 @@ import { benchTrainCommand } from './bench-train.js';
 /** `mtl bench …`: benchmarks that print figures (never timed tests). */
 export function benchCommand(): Command {
   const bench = new Command('bench').description('measure throughput; prints figures for the README');
+  bench.addCommand(benchAggregateCommand());
   bench.addCommand(benchGenerateCommand());
   bench.addCommand(benchQueueCommand());
   bench.addCommand(benchSweepCommand());

@@ -1,0 +1,140 @@
+import {
+  aggregateRuns,
+  evaluateHeads,
+  RUN_RECORD_FORMAT,
+  RUN_RECORD_VERSION,
+  type RunInput,
+} from '@repo/metrics';
+import { Command } from 'commander';
+import { intOption } from '../options.js';
+
+interface BenchAggregateOptions {
+  runs: number;
+  seeds: number;
+  repeats: number;
+  seed: number;
+}
+
+const SHAPES = ['circle', 'rectangle', 'triangle'];
+const COLOURS = ['red', 'green', 'blue', 'yellow', 'pink', 'cyan'];
+const HISTORY_KEYS = [
+  'loss',
+  'position_loss',
+  'shape_loss',
+  'colour_loss',
+  'position_mae',
+  'shape_acc',
+  'colour_acc',
+];
+const EPOCHS = 30;
+const TEST_SAMPLES = 800;
+
+/** `mtl bench aggregate`: time to validate and aggregate N synthetic run records (median of repeats). */
+export function benchAggregateCommand(): Command {
+  return new Command('aggregate')
+    .description('measure validating + aggregating run records (ms for N records, one process)')
+    .option('--runs <n>', 'run records to aggregate', intOption(1, 1_000_000), 1000)
+    .option('--seeds <n>', 'runs per configuration', intOption(1, 1000), 5)
+    .option('--repeats <n>', 'measured repetitions (the median is reported)', intOption(1, 1000), 7)
+    .option('--seed <n>', 'seed of the synthetic records', intOption(0, 0xffff_ffff), 1)
+    .action((options: BenchAggregateOptions) => {
+      const inputs = syntheticRuns(options);
+      const check = aggregateRuns(inputs); // warm-up, not counted; also checks the records are valid
+      if (check.counts.invalid > 0)
+        throw new Error(`synthetic record invalid: ${check.invalid[0]!.issues[0]}`);
+      const times: number[] = [];
+      for (let repeat = 1; repeat <= options.repeats; repeat++) {
+        const started = performance.now();
+        aggregateRuns(inputs);
+        times.push(performance.now() - started);
+        process.stderr.write(`  repeat ${repeat}: ${times.at(-1)!.toFixed(1)} ms\n`);
+      }
+      const { counts, leaderboard } = check;
+      process.stdout.write(
+        `${median(times).toFixed(1)} ms to validate + aggregate ${options.runs} run records (median of ` +
+          `${options.repeats} repeats; ${leaderboard.length} configurations, ${counts.completed} completed, ` +
+          `${counts.failed} failed, ${counts.running} running; ${EPOCHS} epochs, ${TEST_SAMPLES} test samples each)\n`,
+      );
+    });
+}
+
+/** Valid records as read from disk: mostly completed, every 20th failed, every 50th still running. */
+function syntheticRuns({ runs, seeds, seed }: BenchAggregateOptions): RunInput[] {
+  const random = mulberry32(seed);
+  const inputs: RunInput[] = [];
+  for (let i = 0; i < runs; i++) {
+    const configIndex = Math.floor(i / seeds);
+    const config = {
+      arch: configIndex % 2 === 0 ? 'mtl-seed' : 'branches-seed',
+      learningRate: 10 ** -(2 + (configIndex % 3)),
+      batchSize: 16 * 2 ** (Math.floor(configIndex / 6) % 3),
+      dropout: Math.floor(configIndex / 18) / 100,
+      seed: i % seeds,
+    };
+    const common = {
+      format: RUN_RECORD_FORMAT,
+      version: RUN_RECORD_VERSION,
+      runId: `run-${i}`,
+      sweepId: 'bench',
+      config,
+      dataset: { id: 'a'.repeat(64), sha256: 'b'.repeat(64) },
+      backend: 'wasm',
+      packages: { '@tensorflow/tfjs-core': '4.22.0', '@repo/model': '0.1.0' },
+      startedAt: '2025-01-01T00:00:00.000Z',
+      history: Array.from({ length: EPOCHS }, (_, e) => ({
+        epoch: e + 1,
+        train: Object.fromEntries(HISTORY_KEYS.map((key) => [key, random()])),
+        val: Object.fromEntries(HISTORY_KEYS.map((key) => [key, random()])),
+      })),
+    };
+    const endedAt = '2025-01-01T00:10:00.000Z';
+    const json =
+      i % 50 === 49
+        ? { ...common, status: 'running' }
+        : i % 20 === 19
+          ? { ...common, status: 'failed', endedAt, error: 'synthetic failure' }
+          : {
+              ...common,
+              status: 'completed',
+              endedAt,
+              test: syntheticEvaluation(random),
+              modelPath: `m/${i}`,
+            };
+    inputs.push({ source: `runs/run-${i}/run.json`, json: JSON.parse(JSON.stringify(json)) });
+  }
+  return inputs;
+}
+
+function syntheticEvaluation(random: () => number) {
+  const positions = Array.from({ length: TEST_SAMPLES * 2 }, () => random() * 128);
+  const label = (classes: number) =>
+    Array.from({ length: TEST_SAMPLES }, () => Math.floor(random() * classes));
+  const noisy = (truth: number[], classes: number) =>
+    truth.map((value) => (random() < 0.05 ? Math.floor(random() * classes) : value));
+  const shapes = label(SHAPES.length);
+  const colours = label(COLOURS.length);
+  return evaluateHeads({
+    imageSize: 128,
+    position: { true: positions, pred: positions.map((value) => value + (random() - 0.5) * 10) },
+    shape: { true: shapes, pred: noisy(shapes, SHAPES.length), labels: SHAPES },
+    colour: { true: colours, pred: noisy(colours, COLOURS.length), labels: COLOURS },
+  });
+}
+
+/** Small seeded PRNG in [0, 1): synthetic benchmark data only. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
