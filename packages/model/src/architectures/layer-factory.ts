@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-layers';
 import type { ArchitectureOptions } from './architecture-options.js';
 import { ArchitectureSizeError } from './errors.js';
+import { FastBatchNormalization } from './fast-batch-normalization.js';
+import { UnfusedConv2D } from './unfused-conv2d.js';
 
 type SymbolicTensor = tf.SymbolicTensor;
 type Padding = 'valid' | 'same';
@@ -40,7 +42,7 @@ export class LayerFactory {
     padding: Padding,
     activation: 'relu' | 'linear' = 'linear',
   ): SymbolicTensor {
-    const layer = tf.layers.conv2d({
+    const layer = new UnfusedConv2D({
       name,
       filters: this.width(filters),
       kernelSize,
@@ -69,7 +71,7 @@ export class LayerFactory {
   }
 
   batchNorm(x: SymbolicTensor, name: string): SymbolicTensor {
-    return tf.layers.batchNormalization({ name }).apply(x) as SymbolicTensor;
+    return new FastBatchNormalization({ name }).apply(x) as SymbolicTensor;
   }
 
   relu(x: SymbolicTensor, name: string): SymbolicTensor {
