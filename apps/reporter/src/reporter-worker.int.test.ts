@@ -11,12 +11,40 @@ import {
   type TrialJob,
   type TrialSummary,
 } from '@repo/contracts';
+import { evaluateHeads, RUN_RECORD_FORMAT, RUN_RECORD_VERSION } from '@repo/metrics';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createReporterWorker, reaggregate } from './reporter-worker.js';
 import type { SweepReport } from './sweep-report.js';
+
+/** A valid completed run record: t1 places its shape wrong, the others right. */
+function runRecord(sweepId: string, trialId: string) {
+  const shapeGuess = trialId === 't1' ? 1 : 0;
+  return {
+    format: RUN_RECORD_FORMAT,
+    version: RUN_RECORD_VERSION,
+    runId: `${sweepId}-${trialId}`,
+    sweepId,
+    config: { arch: 'mtl-seed', trial: trialId },
+    seed: 0,
+    dataset: { id: 'd', sha256: '0'.repeat(64) },
+    backend: 'cpu',
+    packages: {},
+    startedAt: '2026-01-01T00:00:00.000Z',
+    endedAt: '2026-01-01T00:01:00.000Z',
+    status: 'completed',
+    history: [{ epoch: 1, train: { loss: 1 }, val: { loss: 1 } }],
+    test: evaluateHeads({
+      imageSize: 96,
+      position: { true: [10, 10, 50, 50], pred: [12, 9, 50, 52] },
+      shape: { true: [0, 0], pred: [shapeGuess, 0], labels: ['circle', 'rectangle', 'triangle'] },
+      colour: { true: [1, 2], pred: [1, 2], labels: ['red', 'green', 'blue', 'yellow', 'pink', 'cyan'] },
+    }),
+    modelPath: `sweeps/${sweepId}/trials/${trialId}/model`,
+  };
+}
 
 describe('reporter', () => {
   let redis: Redis;
@@ -53,7 +81,7 @@ describe('reporter', () => {
         if (trialId !== 't1' && !finishAll) throw new Error('not yet');
         const dir = layout.trialDir(sweepId, trialId);
         await mkdir(dir, { recursive: true });
-        await writeFile(join(dir, 'run.json'), JSON.stringify({ trialId }));
+        await writeFile(join(dir, 'run.json'), JSON.stringify(runRecord(sweepId, trialId)));
         return {
           sweepId,
           trialId,
@@ -110,7 +138,9 @@ describe('reporter', () => {
         await new Promise((r) => setTimeout(r, 100));
       const report: SweepReport = JSON.parse(await readFile(layout.reportFile('sw', 'json'), 'utf8'));
       expect(report.counts).toEqual({ trials: 3, completed: 2, failed: 1, pending: 0 });
-      expect(report.completed.map((t) => t.trialId)).toEqual(['t2', 't1']);
+      expect(report.completed.map((t) => t.trialId)).toEqual(['t1', 't2']);
+      expect(report.aggregate.counts).toMatchObject({ total: 2, completed: 2, invalid: 0 });
+      expect(report.aggregate.leaderboard.map((group) => group.config.trial)).toEqual(['t2', 't1']);
       expect(report.failed).toEqual([{ trialId: 'bad', reason: 'TrialConfigError: arch: unknown' }]);
       expect((await producer.sweeps.get('sw'))?.reportFile).toBe(layout.reportFile('sw', 'json'));
     } finally {

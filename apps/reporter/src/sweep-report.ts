@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ArtifactLayout, ReportJob, TrialSummary } from '@repo/contracts';
+import { type AggregateOptions, aggregateRuns, type RunAggregate, type RunInput } from '@repo/metrics';
 import type { TrialOutcomes } from './trial-outcomes.js';
 
 export const REPORT_FORMAT = 'mtl-sweep-report';
@@ -16,14 +17,14 @@ export interface SweepReport {
   datasetId: string;
   generatedAt: string;
   counts: { trials: number; completed: number; failed: number; pending: number };
-  /** Summaries of the completed trials, best test shape accuracy first. */
+  /** Summaries of the completed trials, in the sweep's order. */
   completed: TrialSummary[];
   /** Trials that failed for good (or whose run record cannot be read), with the reason. */
   failed: { trialId: string; reason: string }[];
   /** Trials not finished yet (only in an early re-aggregation). */
   pending: string[];
-  /** The completed trials' run records, aggregated. */
-  aggregate: unknown;
+  /** The completed trials' run records aggregated by configuration (seed ignored): leaderboard, best runs. */
+  aggregate: RunAggregate;
 }
 
 /** Builds the report of a sweep from its trial outcomes and writes it atomically. */
@@ -31,21 +32,28 @@ export async function writeSweepReport(
   layout: ArtifactLayout,
   sweep: ReportJob,
   outcomes: TrialOutcomes,
+  options: AggregateOptions = {},
   now = new Date(),
 ): Promise<{ file: string; report: SweepReport }> {
   const failed = [...outcomes.failed];
   const completed: TrialSummary[] = [];
-  const records: unknown[] = [];
+  const records: RunInput[] = [];
   for (const summary of outcomes.completed) {
     const file = join(layout.root, summary.runFile);
     try {
-      records.push(JSON.parse(await readFile(file, 'utf8')));
+      records.push({ source: file, json: JSON.parse(await readFile(file, 'utf8')) });
       completed.push(summary);
     } catch (error) {
       failed.push({ trialId: summary.trialId, reason: `run record unreadable: ${(error as Error).message}` });
     }
   }
-  completed.sort((a, b) => (b.test.shape_acc ?? 0) - (a.test.shape_acc ?? 0));
+  const aggregate = aggregateRuns(records, options);
+  const invalid = new Map(aggregate.invalid.map(({ source, issues }) => [source, issues]));
+  const valid = completed.filter((trial) => {
+    const issues = invalid.get(join(layout.root, trial.runFile));
+    if (issues) failed.push({ trialId: trial.trialId, reason: `invalid run record: ${issues.join('; ')}` });
+    return issues === undefined;
+  });
   const report: SweepReport = {
     format: REPORT_FORMAT,
     version: REPORT_VERSION,
@@ -55,14 +63,14 @@ export async function writeSweepReport(
     generatedAt: now.toISOString(),
     counts: {
       trials: sweep.trialIds.length,
-      completed: completed.length,
+      completed: valid.length,
       failed: failed.length,
       pending: outcomes.pending.length,
     },
-    completed,
+    completed: valid,
     failed,
     pending: outcomes.pending,
-    aggregate: { runs: records.length },
+    aggregate,
   };
   const file = layout.reportFile(sweep.sweepId, 'json');
   await writeJsonAtomic(file, report);

@@ -1,65 +1,85 @@
-import type { TrialJob, TrialSummary } from '@repo/contracts';
-import { COLOURS, SHAPES, type SplitData } from '@repo/dataset';
+import type { TrialJob } from '@repo/contracts';
+import { COLOURS, GENERATOR_VERSION, SHAPES, type SplitData } from '@repo/dataset';
+import {
+  type CompletedRunRecord,
+  type Evaluation,
+  evaluateHeads,
+  parseRunRecord,
+  RUN_RECORD_FORMAT,
+  RUN_RECORD_VERSION,
+  runMetrics,
+} from '@repo/metrics';
 import { type HistoryEntry, predict } from '@repo/model';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { version_core } from '@tensorflow/tfjs-core';
+import { type LayersModel, version_layers } from '@tensorflow/tfjs-layers';
 
-/** What a trained trial's model does on the test split. */
-export interface TrialEvaluation {
-  /** Headline metrics for the job summary: shape_acc, colour_acc, position_mae_px. */
-  headline: Record<string, number>;
-  /** Test-split confusion matrices, rows = true class, columns = predicted. */
-  confusion: { labels: { shape: string[]; colour: string[] }; shape: number[][]; colour: number[][] };
-  /** The trial's run record. */
-  record(input: RunRecordInput): unknown;
+/** Scores the model's three heads on the test split (predicting in batches). */
+export function evaluateTrial(model: LayersModel, test: SplitData): Evaluation {
+  const prediction = predict(model, test);
+  return evaluateHeads({
+    imageSize: test.imageSize,
+    position: { true: test.positions, pred: prediction.positions },
+    shape: { true: test.shapes, pred: prediction.shapes, labels: SHAPES },
+    colour: { true: test.colours, pred: prediction.colours, labels: COLOURS },
+  });
 }
 
 export interface RunRecordInput {
   trial: TrialJob;
-  params: number;
+  runId: string;
+  /** sha256 of the dataset's manifest.json (which pins every shard). */
+  manifestSha256: string;
   backend: string;
-  history: { train: HistoryEntry[]; fineTune?: HistoryEntry[] };
-  summary: TrialSummary;
+  startedAt: Date;
+  history: HistoryEntry[];
+  fineTuneHistory?: HistoryEntry[];
+  evaluation: Evaluation;
+  /** The saved model, relative to ARTIFACTS_DIR. */
+  modelPath: string;
 }
 
-/** Predicts the test split and scores the three heads. */
-export function evaluateTrial(model: LayersModel, test: SplitData): TrialEvaluation {
-  const prediction = predict(model, test);
-  const shape = confusion(test.shapes, prediction.shapes, SHAPES.length);
-  const colour = confusion(test.colours, prediction.colours, COLOURS.length);
-  let distance = 0;
-  for (let i = 0; i < test.count * 2; i++)
-    distance += Math.abs(test.positions[i]! - prediction.positions[i]!);
-  const headline = {
-    shape_acc: accuracy(shape),
-    colour_acc: accuracy(colour),
-    position_mae_px: test.count > 0 ? distance / (test.count * 2) : Number.NaN,
+/** The trial's completed run record, validated against @repo/metrics' schema before it is written. */
+export function completedRunRecord(input: RunRecordInput): CompletedRunRecord {
+  const record: CompletedRunRecord = {
+    format: RUN_RECORD_FORMAT,
+    version: RUN_RECORD_VERSION,
+    runId: input.runId,
+    sweepId: input.trial.sweepId,
+    config: input.trial.config,
+    seed: input.trial.seed,
+    dataset: { id: input.trial.datasetId, sha256: input.manifestSha256 },
+    backend: input.backend,
+    packages: {
+      '@tensorflow/tfjs-core': version_core,
+      '@tensorflow/tfjs-layers': version_layers,
+      '@repo/dataset generator': GENERATOR_VERSION,
+    },
+    startedAt: input.startedAt.toISOString(),
+    endedAt: new Date().toISOString(),
+    status: 'completed',
+    history: input.history,
+    ...(input.fineTuneHistory ? { fineTuneHistory: input.fineTuneHistory } : {}),
+    test: input.evaluation,
+    modelPath: input.modelPath,
   };
+  return parseRunRecord(record, input.runId) as CompletedRunRecord;
+}
+
+/** Headline test metrics for the job's summary. */
+export function headlineMetrics(record: CompletedRunRecord): Record<string, number> {
+  const metrics = runMetrics(record);
+  const headline: Record<string, number> = {};
+  for (const name of ['combined', 'shape_acc', 'colour_acc', 'position_mae_px']) {
+    const value = metrics[name];
+    if (value !== undefined) headline[name] = value;
+  }
+  return headline;
+}
+
+/** The test confusion matrices (rows: true class, columns: predicted), for confusion.json. */
+export function confusionMatrices(evaluation: Evaluation) {
   return {
-    headline,
-    confusion: { labels: { shape: [...SHAPES], colour: [...COLOURS] }, shape, colour },
-    record: ({ trial, params, backend, history, summary }) => ({
-      sweepId: trial.sweepId,
-      trialId: trial.trialId,
-      datasetId: trial.datasetId,
-      config: trial.config,
-      seed: trial.seed,
-      params,
-      backend,
-      history: history.train,
-      test: headline,
-      durationMs: summary.durationMs,
-    }),
+    shape: { labels: evaluation.shape.labels, matrix: evaluation.shape.confusion },
+    colour: { labels: evaluation.colour.labels, matrix: evaluation.colour.confusion },
   };
-}
-
-function confusion(truth: Uint8Array, predicted: Uint8Array, classes: number): number[][] {
-  const matrix = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-  for (let i = 0; i < truth.length; i++) matrix[truth[i]!]![predicted[i]!]!++;
-  return matrix;
-}
-
-function accuracy(matrix: number[][]): number {
-  const total = matrix.flat().reduce((a, b) => a + b, 0);
-  const right = matrix.reduce((sum, row, i) => sum + row[i]!, 0);
-  return total > 0 ? right / total : Number.NaN;
 }

@@ -1,4 +1,5 @@
-import { access } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
   type ArtifactLayout,
@@ -11,9 +12,7 @@ import { MANIFEST_FILE, ManifestError, openDataset } from '@repo/dataset';
 import {
   type BackendName,
   buildModel,
-  countParams,
   fineTune,
-  type HistoryEntry,
   parseTrialConfig,
   saveModel,
   type TrainHooks,
@@ -21,7 +20,7 @@ import {
 } from '@repo/model';
 import type { Logger } from 'pino';
 import { DatasetNotReadyError } from './errors.js';
-import { evaluateTrial } from './evaluate-trial.js';
+import { completedRunRecord, confusionMatrices, evaluateTrial, headlineMetrics } from './evaluate-trial.js';
 import { TrialDir } from './trial-dir.js';
 
 export interface TrialContext {
@@ -43,7 +42,7 @@ export interface TrialContext {
  * split, and records the trial directory. A trial already recorded returns its summary unchanged.
  */
 export async function runTrial(data: unknown, context: TrialContext): Promise<TrialSummary> {
-  const started = Date.now();
+  const startedAt = new Date();
   const trial = parsePayload(trialJobSchema, data, `job ${context.jobId}`);
   const dir = new TrialDir(context.layout.trialDir(trial.sweepId, trial.trialId));
   const recorded = await dir.recorded();
@@ -82,14 +81,24 @@ export async function runTrial(data: unknown, context: TrialContext): Promise<Tr
       : undefined;
     const trainMs = Date.now() - trainStarted;
     // The test split is read only now: it never feeds training, early stopping or fine-tuning.
-    const test = await dataset.readSplit('test');
-    const evaluation = evaluateTrial(model, test);
-    const history: { train: HistoryEntry[]; fineTune?: HistoryEntry[] } = { train: trained.history };
-    if (tuned) history.fineTune = tuned.history;
+    const evaluation = evaluateTrial(model, await dataset.readSplit('test'));
 
     await dir.writeModel((modelDir) => saveModel(model, modelDir));
-    await dir.writeJson('history.json', history);
-    await dir.writeJson('confusion.json', evaluation.confusion);
+    await dir.writeJson('history.json', { train: trained.history, fineTune: tuned?.history });
+    await dir.writeJson('confusion.json', confusionMatrices(evaluation));
+    const record = completedRunRecord({
+      trial,
+      runId: context.jobId,
+      manifestSha256: createHash('sha256')
+        .update(await readFile(manifestFile))
+        .digest('hex'),
+      backend: context.backend,
+      startedAt,
+      history: trained.history,
+      fineTuneHistory: tuned?.history,
+      evaluation,
+      modelPath: relative(context.layout.root, dir.modelDir),
+    });
     const summary: TrialSummary = {
       sweepId: trial.sweepId,
       trialId: trial.trialId,
@@ -98,16 +107,14 @@ export async function runTrial(data: unknown, context: TrialContext): Promise<Tr
       bestEpoch: trained.bestEpoch,
       stoppedEarly: trained.stoppedEarly,
       resumedEpochs: trained.resumedEpochs,
-      test: evaluation.headline,
-      durationMs: Date.now() - started,
+      test: headlineMetrics(record),
+      durationMs: Date.now() - startedAt.getTime(),
       trainMs,
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
     };
+    // summary.json first: run.json's presence means the trial is complete (see TrialDir).
     await dir.writeJson('summary.json', summary);
-    await dir.writeJson(
-      'run.json',
-      evaluation.record({ trial, params: countParams(model), backend: context.backend, history, summary }),
-    );
+    await dir.writeJson('run.json', record);
     await dir.dropCheckpoints();
     return summary;
   } finally {

@@ -1,5 +1,6 @@
 import { ArtifactLayout, createLogger, PayloadError, type TrialSummary } from '@repo/contracts';
 import { ManifestError, ShardCorruptedError, ShardMissingError } from '@repo/dataset';
+import { InvalidRunRecordError, MetricsInputError } from '@repo/metrics';
 import {
   ArchitectureSizeError,
   type BackendName,
@@ -30,6 +31,8 @@ const DETERMINISTIC = [
   ShardCorruptedError,
   ShardMissingError,
   ManifestError,
+  MetricsInputError,
+  InvalidRunRecordError,
 ];
 
 /** Trains one trial (see `runTrial`) and maps its outcome onto BullMQ's job states. */

@@ -1,6 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRedis, QUEUES, reportJobId, trialJobId } from '@repo/contracts';
+import { parseRunRecord } from '@repo/metrics';
 import { QueueEvents } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { PipelineFixture, tinySweep } from './pipeline-fixture.js';
@@ -43,6 +44,8 @@ describe('the sweep pipeline', () => {
       const written = JSON.parse(await readFile(fixture.layout.reportFile('e2e', 'json'), 'utf8'));
       expect(written.counts).toEqual({ trials: 4, completed: 3, failed: 1, pending: 0 });
       expect(written.completed.map((t: { trialId: string }) => t.trialId).sort()).toEqual(['t1', 't2', 't3']);
+      expect(written.aggregate.counts).toMatchObject({ completed: 3, invalid: 0 });
+      expect(written.aggregate.leaderboard).toHaveLength(3);
       expect(written.failed[0].trialId).toBe('bad');
       expect(written.failed[0].reason).toMatch(/TrialConfigError: arch: must be one of/);
 
@@ -54,7 +57,14 @@ describe('the sweep pipeline', () => {
         expect(files.sort()).toEqual(['confusion.json', 'history.json', 'model', 'run.json', 'summary.json']);
         const summary = await fixture.trialSummary(trialJobId('e2e', trialId));
         expect(summary.epochs).toBe(2);
-        expect(summary.test.shape_acc).toBeGreaterThanOrEqual(0);
+        const runFile = join(fixture.artifacts, summary.runFile);
+        const record = parseRunRecord(JSON.parse(await readFile(runFile, 'utf8')), runFile);
+        expect(record).toMatchObject({
+          status: 'completed',
+          sweepId: 'e2e',
+          runId: trialJobId('e2e', trialId),
+        });
+        expect(record.history).toHaveLength(2);
       }
       expect(progress).toContainEqual(expect.objectContaining({ phase: 'train', epoch: 2, epochs: 2 }));
       expect((await fixture.producer.sweeps.get('e2e'))?.reportFile).toBe(
