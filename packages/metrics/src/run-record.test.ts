@@ -44,6 +44,12 @@ describe('runRecordSchema', () => {
     expect(issuesOf(json)).toEqual([expect.stringMatching(/^test\.shape\.macro\.f1: /)]);
   });
 
+  it('rejects a non-finite per-epoch figure, naming the epoch', () => {
+    const json = JSON.parse(JSON.stringify(runRecordJson()));
+    json.history[1].val.loss = null;
+    expect(issuesOf(json)).toEqual(['history.1.val: must map metric names to finite numbers']);
+  });
+
   it('rejects an unknown version, status or field', () => {
     expect(issuesOf({ ...runRecordJson(), version: 2 })[0]).toMatch(/^version: /);
     expect(issuesOf({ ...runRecordJson(), status: 'done' })[0]).toMatch(/^status: /);
