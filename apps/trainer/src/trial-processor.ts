@@ -10,6 +10,7 @@ import {
   UnknownArchitectureError,
 } from '@repo/model';
 import { DelayedError, type SandboxedJob, UnrecoverableError, WaitingError } from 'bullmq';
+import { DatasetGeneration } from './dataset-generation.js';
 import { readTrainerEnv } from './env.js';
 import { DatasetNotReadyError } from './errors.js';
 import { guardAgainstOrphaning } from './orphan-guard.js';
@@ -20,6 +21,7 @@ const env = readTrainerEnv();
 const checkOrphaned = guardAgainstOrphaning();
 const logger = createLogger('mtl-trainer', env.LOG_LEVEL).child({ sandbox: true });
 const layout = new ArtifactLayout(env.ARTIFACTS_DIR);
+const generation = new DatasetGeneration(env.REDIS_URL, env.QUEUE_PREFIX);
 let backend: Promise<BackendName> | undefined;
 
 /** Failures that a retry would only repeat: the trial fails at once, with the reason. */
@@ -55,6 +57,10 @@ export default async function processTrial(
     });
   } catch (error) {
     if (error instanceof DatasetNotReadyError) {
+      const failure = await generation.failure(error.datasetId).catch(() => undefined);
+      if (failure !== undefined) {
+        throw new UnrecoverableError(`dataset ${error.datasetId} could not be generated: ${failure}`);
+      }
       const waited = Date.now() - job.timestamp;
       if (waited > env.DATASET_WAIT_TIMEOUT_MS) {
         throw new UnrecoverableError(

@@ -1,6 +1,7 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRedis, QUEUES, reportJobId, trialJobId } from '@repo/contracts';
+import { datasetId, datasetSpecSchema } from '@repo/dataset';
 import { parseRunRecord } from '@repo/metrics';
 import { QueueEvents } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -98,5 +99,21 @@ describe('the sweep pipeline', () => {
       expect(failure.reason).toMatch(/ShardCorruptedError: .*train-00000-images\.npy/);
     const job = await fixture.producer.queue(QUEUES.train).getJob(trialJobId('corrupt', 't1'));
     expect(job?.attemptsMade).toBe(1);
+  });
+
+  it('fails a waiting trial with the generator reason when its dataset cannot be generated', async () => {
+    const plan = tinySweep('nodata', [{ trialId: 't1' }]);
+    const id = datasetId(datasetSpecSchema.parse(plan.dataset));
+    // A file where the dataset directory should be: every shard write fails (ENOTDIR / EEXIST).
+    await mkdir(join(fixture.artifacts, 'datasets'), { recursive: true });
+    await writeFile(fixture.layout.datasetDir(id), 'not a directory');
+    fixture.start('trainer');
+    fixture.start('reporter');
+    await fixture.producer.enqueueSweep(plan);
+    fixture.start('generator');
+    const trial = await fixture.finished(QUEUES.train, trialJobId('nodata', 't1'));
+    expect(trial.failedReason).toMatch(new RegExp(`dataset ${id} could not be generated: `));
+    expect(trial.attemptsMade).toBe(1);
+    await fixture.finished(QUEUES.report, reportJobId('nodata'));
   });
 });
