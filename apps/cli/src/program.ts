@@ -3,6 +3,7 @@ import { benchCommand } from './commands/bench.js';
 import { generateCommand } from './commands/generate.js';
 import { predictCommand } from './commands/predict.js';
 import { previewCommand } from './commands/preview.js';
+import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
 
 /** The `mtl` command tree; `main.ts` runs it. */
@@ -15,6 +16,7 @@ export function createProgram(): Command {
   program.addCommand(previewCommand());
   program.addCommand(trainCommand());
   program.addCommand(predictCommand());
+  program.addCommand(sweepCommand());
   program.addCommand(benchCommand());
   return program;
 }

@@ -41,7 +41,11 @@ export function checkParameterValues(values: readonly ParameterValue[], imageSiz
     if (top === 'seed') {
       reportOnce({ path: value.entry, message: 'seeds are not a parameter: set repeats or seeds' });
     } else if (!PARAMETER_NAMES.includes(top)) {
-      reportOnce({ path: value.entry, message: `unknown parameter; allowed: ${PARAMETER_NAMES.join(', ')}` });
+      const hint = closest(top, PARAMETER_NAMES);
+      reportOnce({
+        path: value.entry,
+        message: `unknown parameter${hint ? ` (did you mean ${hint}?)` : ''}; allowed: ${PARAMETER_NAMES.join(', ')}`,
+      });
     } else if (name === 'arch') {
       if (distribution.kind !== 'constant' && distribution.kind !== 'choice') {
         reportOnce({ path: [...value.entry, 'distribution'], message: 'arch takes value or values (names)' });
@@ -108,4 +112,28 @@ export function maxEpochs(space: ParameterSpace): number {
   const candidates =
     epochs.kind === 'constant' ? [epochs.value] : epochs.kind === 'choice' ? epochs.values : [epochs.max];
   return Math.max(...candidates.filter((value): value is number => typeof value === 'number'));
+}
+
+/** The candidate within two edits of `name` (a likely typo), if there is one. */
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { candidate, distance };
+  }
+  return best?.candidate;
+}
+
+/** Levenshtein distance. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(substitution, (previous[j] as number) + 1, (current[j - 1] as number) + 1);
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
 }

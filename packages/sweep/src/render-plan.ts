@@ -84,7 +84,7 @@ export function formatValue(value: JsonValue | undefined): string {
   if (value === undefined) return '-';
   if (typeof value === 'number') {
     if (Number.isInteger(value)) return String(value);
-    if (value !== 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e5)) {
+    if (value !== 0 && (Math.abs(value) < 1e-2 || Math.abs(value) >= 1e5)) {
       return value.toExponential(2).replace(/\.?0+e/, 'e');
     }
     return String(Number(value.toPrecision(4)));

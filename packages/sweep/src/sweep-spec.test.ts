@@ -305,6 +305,12 @@ describe('parseSweepSpec: bad files name the field path', () => {
       /unknown parameter; allowed: arch, widthMultiplier, dropout, learningRate/,
     ],
     [
+      'misspelt parameter',
+      { parameters: parametersWith({ epoch: 3 }) },
+      'parameters.epoch',
+      /unknown parameter \(did you mean epochs\?\)/,
+    ],
+    [
       'seed as a parameter',
       { parameters: parametersWith({ seed: 1 }) },
       'parameters.seed',

@@ -1,0 +1,95 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sweepPlanSchema } from '@repo/contracts';
+import { loadSweepSpec, planSweep } from '@repo/sweep';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ExitCode } from '../errors.js';
+import { run } from '../run.js';
+
+const example = (name: string) => fileURLToPath(new URL(`../../../../examples/${name}`, import.meta.url));
+
+let dir: string;
+let stdout: string[];
+let stderr: string[];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mtl-sweep-'));
+  stdout = [];
+  stderr = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => stdout.push(String(chunk)) > 0);
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => stderr.push(String(chunk)) > 0);
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('mtl sweep --dry-run', () => {
+  it('prints the study sweep and its six trials without Redis', async () => {
+    expect(await run(['sweep', example('seed.yaml'), '--dry-run', '--redis', 'redis://127.0.0.1:1'])).toBe(
+      ExitCode.ok,
+    );
+    const out = stdout.join('');
+    const spec = await loadSweepSpec(example('seed.yaml'));
+    expect(out).toContain(`sweep     ${planSweep(spec).sweepId} (seed-study)`);
+    expect(out).toContain('grid: 2 configurations × 3 seeds = 6 trials');
+    expect(out).toContain('128×128 px, train 2000 / val 500 / test 800');
+    expect(out).toMatch(/constants .*batchSize=16.*earlyStopping\.patience=6/);
+    const rows = out.split('\n').filter((line) => /^t\d{3} /.test(line));
+    expect(rows).toEqual([
+      't000   0     mtl-seed',
+      't001   1     mtl-seed',
+      't002   2     mtl-seed',
+      't003   0     branches-seed',
+      't004   1     branches-seed',
+      't005   2     branches-seed',
+    ]);
+  });
+
+  it('prints the same table twice (the plan is deterministic)', async () => {
+    expect(await run(['sweep', example('quick.yaml'), '--dry-run'])).toBe(ExitCode.ok);
+    const first = stdout.join('');
+    stdout.length = 0;
+    expect(await run(['sweep', example('quick.yaml'), '--dry-run'])).toBe(ExitCode.ok);
+    expect(stdout.join('')).toBe(first);
+    expect(first).toMatch(/trial +seed +arch +learningRate +widthMultiplier/);
+    expect(first.split('\n').filter((line) => /^t\d{3} /.test(line))).toHaveLength(4);
+  });
+
+  it('a bad file exits 2 naming file, line, field and allowed values; nothing on stdout', async () => {
+    const file = join(dir, 'bad.yaml');
+    await writeFile(
+      file,
+      'name: bad\ndataset: { samples: 10, seed: 1 }\nsearch: grid\nparameters:\n  arch: { values: [mtl-seed, vgg] }\n',
+    );
+    expect(await run(['sweep', file, '--dry-run'])).toBe(ExitCode.usage);
+    expect(stderr.join('')).toContain(
+      `mtl: ${file}:5: parameters.arch.values[1]: unknown architecture "vgg"; allowed: mtl-seed, branches-seed`,
+    );
+    expect(stdout.join('')).toBe('');
+  });
+
+  it('malformed YAML and a missing file exit 2', async () => {
+    const file = join(dir, 'broken.yaml');
+    await writeFile(file, 'name: x\nparameters:\n  arch: [mtl-seed\n');
+    expect(await run(['sweep', file, '--dry-run'])).toBe(ExitCode.usage);
+    expect(stderr.join('')).toMatch(new RegExp(`${file}:\\d+: invalid YAML`));
+    expect(await run(['sweep', join(dir, 'none.yaml'), '--dry-run'])).toBe(ExitCode.usage);
+    expect(stderr.join('')).toMatch(/none\.yaml: cannot read the sweep spec: no such file/);
+  });
+
+  it('--help shows examples; a bad --prefix is a usage error', async () => {
+    expect(await run(['sweep', '--help'])).toBe(ExitCode.ok);
+    expect(stdout.join('')).toMatch(/Examples:\n {2}\$ mtl sweep examples\/quick\.yaml --dry-run/);
+    expect(await run(['sweep', example('quick.yaml'), '--prefix', 'a:b'])).toBe(ExitCode.usage);
+  });
+});
+
+describe('sweep plans and the pipeline contract', () => {
+  it.each(['seed.yaml', 'quick.yaml'])('the plan of examples/%s is a valid SweepPlan', async (name) => {
+    const plan = planSweep(await loadSweepSpec(example(name)));
+    expect(sweepPlanSchema.parse(plan)).toEqual(plan);
+  });
+});
