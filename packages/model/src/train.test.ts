@@ -130,6 +130,22 @@ describe('train', () => {
     model.dispose();
   });
 
+  it('lets a timer abort it mid-epoch (the loop yields between batches)', async () => {
+    const model = tinyModel();
+    const controller = new AbortController();
+    let batches = 0;
+    const training = train(model, data, tinyConfig({ epochs: 5, batchSize: 2 }), {
+      signal: controller.signal,
+      onBatch: () => {
+        batches++;
+        if (batches === 3) setTimeout(() => controller.abort(), 0);
+      },
+    });
+    await expect(training).rejects.toThrow(/aborted after 0 completed epoch/);
+    expect(batches).toBeLessThan(15);
+    model.dispose();
+  });
+
   it('stops before the next batch when aborted, without leaking tensors', async () => {
     const model = tinyModel();
     const before = tf.memory().numTensors;

@@ -170,6 +170,8 @@ async function trainEpoch(
     }
     step++;
     hooks.onBatch?.({ epoch, epochs: phase.epochs, batch: step, batches: count });
+    // A step is synchronous work: yield so signal handlers and timers (which may abort) get to run.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return means.result();
 }
