@@ -16,8 +16,14 @@ export interface WorkerProcess {
     match: (line: Record<string, unknown>) => boolean,
     timeoutMs?: number,
   ): Promise<Record<string, unknown>>;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code or signal. */
-  stop(graceMs?: number): Promise<number | string | null>;
+  /**
+   * `signal` (default SIGTERM) to the process, or with `group` to its whole process group as a
+   * terminal's Ctrl-C does; SIGKILL after `graceMs`. Resolves with the exit code or signal.
+   */
+  stop(
+    graceMs?: number,
+    options?: { signal?: NodeJS.Signals; group?: boolean },
+  ): Promise<number | string | null>;
 }
 
 /** Starts `node apps/<app>/dist/main.js` with `env` added to the environment (build first). */
@@ -25,6 +31,8 @@ export function startWorker(app: AppName, env: Record<string, string>): WorkerPr
   const child = spawn(process.execPath, [`${ROOT}apps/${app}/dist/main.js`], {
     env: { ...process.env, LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a test can signal it and its sandboxed children together.
+    detached: true,
   });
   const lines: Record<string, unknown>[] = [];
   const waiters = new Set<() => void>();
@@ -73,9 +81,11 @@ export function startWorker(app: AppName, env: Record<string, string>): WorkerPr
         check();
       });
     },
-    async stop(graceMs = 30_000) {
+    async stop(graceMs = 30_000, options = {}) {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? child.signalCode;
-      child.kill('SIGTERM');
+      const signal = options.signal ?? 'SIGTERM';
+      if (options.group) process.kill(-child.pid!, signal);
+      else child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       const result = await exited;
       clearTimeout(timer);
