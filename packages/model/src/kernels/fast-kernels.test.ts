@@ -115,4 +115,18 @@ describe('fast wasm kernels match the cpu backend', () => {
       }
     },
   );
+
+  test('Identity and same-dtype Cast share data; other casts still convert', async () => {
+    const r = await onBoth(() =>
+      tf.add(tf.clone(tf.tensor([1.5, -2.25])), tf.cast(tf.tensor([0.5, 1]), 'float32')),
+    );
+    expect(Array.from(r.wasm)).toEqual([2, -1.25]);
+    const ints = await onBoth(() => tf.cast(tf.tensor([1.7, -2.2]), 'int32'));
+    expect(Array.from(ints.wasm)).toEqual(Array.from(ints.cpu));
+    const x = tf.tensor([3, 4]);
+    const copy = tf.clone(x);
+    x.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([3, 4]);
+    copy.dispose();
+  });
 });

@@ -5,11 +5,12 @@ import { meanConfig, sumConfig } from './fast-reductions.js';
 import { tileConfig } from './fast-tile.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { originalSetup, rememberOriginal } from './original-kernels.js';
+import { castConfig, identityConfig } from './shared-copies.js';
 
 /**
  * The project's wasm kernels: the conv gradients wasm lacks (filter) or runs slowly (input), and
- * faster Sum, Mean, Tile and MaxPoolGrad for the shapes a training step uses (the first three fall
- * back to wasm's own kernels for other cases).
+ * faster Sum, Mean, Tile, MaxPoolGrad, Identity and Cast for what a training step does (the others
+ * fall back to wasm's own kernels for other cases).
  */
 const WASM_KERNELS: readonly tf.KernelConfig[] = [
   conv2dBackpropFilterConfig,
@@ -18,6 +19,8 @@ const WASM_KERNELS: readonly tf.KernelConfig[] = [
   meanConfig,
   tileConfig,
   maxPoolGradConfig,
+  identityConfig,
+  castConfig,
 ];
 
 /** Registers (or re-registers, replacing wasm's own) the project's wasm training kernels. Idempotent. */
