@@ -19,6 +19,17 @@ const BatchNormalization = tf.layers.batchNormalization({}).constructor as new (
 ) => tf.layers.Layer;
 
 /**
+ * x·scale + offset per channel. For 4-D input this is a 1×1 depthwise conv with bias: one XNNPACK
+ * pass, where wasm's broadcasting multiply and add take two slower ones. Shape: x [..., c],
+ * scale and offset [c] → [..., c].
+ */
+function channelAffine(x: tfc.Tensor, scale: tfc.Tensor1D, offset: tfc.Tensor1D): tfc.Tensor {
+  if (x.rank !== 4) return tfc.add(tfc.mul(x, scale), offset);
+  const filter = tfc.reshape(scale, [1, 1, scale.size, 1]) as tfc.Tensor4D;
+  return tfc.fused.depthwiseConv2d({ x: x as tfc.Tensor4D, filter, strides: 1, pad: 'valid', bias: offset });
+}
+
+/**
  * Batch normalisation of a channels-last batch on its own statistics, with its gradient written
  * out (per channel: dβ = Σdy, dγ = Σdy·x̂, dx = γ/σ · (dy − dβ/n − x̂·dγ/n)) instead of taped
  * through moments, tiles and broadcasts. `onMoments` receives the batch mean and (biased)
@@ -30,23 +41,23 @@ function batchNormTraining(epsilon: number, onMoments: (mean: tfc.Tensor1D, vari
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const count = x.size / (x.shape.at(-1) ?? 1);
     const mean = tfc.mean(x, axes) as tfc.Tensor1D;
-    const centered = tfc.sub(x, mean);
+    const centered = channelAffine(x, tfc.onesLike(mean), tfc.neg(mean));
     const variance = tfc.mean(tfc.square(centered), axes) as tfc.Tensor1D;
-    const invStd = tfc.rsqrt(tfc.add(variance, epsilon));
-    const scale = tfc.mul(gamma, invStd);
+    const invStd = tfc.rsqrt(tfc.add(variance, epsilon)) as tfc.Tensor1D;
+    const scale = tfc.mul(gamma, invStd) as tfc.Tensor1D;
     onMoments(mean, variance);
     save([centered, invStd, scale]);
     return {
-      value: tfc.add(tfc.mul(centered, scale), beta),
+      value: channelAffine(centered, scale, beta),
       gradFunc: (dy: tfc.Tensor, saved: tfc.Tensor[]) => {
         const [c, s, k] = saved as [tfc.Tensor, tfc.Tensor1D, tfc.Tensor1D];
-        const dBeta = tfc.sum(dy, axes);
-        const dyDotCentered = tfc.sum(tfc.mul(dy, c), axes);
+        const dBeta = tfc.sum(dy, axes) as tfc.Tensor1D;
+        const dyDotCentered = tfc.sum(tfc.mul(dy, c), axes) as tfc.Tensor1D;
         const dGamma = tfc.mul(dyDotCentered, s);
-        // dx = k·(dy − dβ/n) − c·(k·s²·Σdy·c / n), with c = x − mean, k = γ·s.
-        const shift = tfc.div(dBeta, count);
-        const slope = tfc.div(tfc.mul(tfc.mul(k, tfc.square(s)), dyDotCentered), count);
-        const dx = tfc.sub(tfc.mul(tfc.sub(dy, shift), k), tfc.mul(c, slope));
+        // dx = k·dy − k·dβ/n − c·(k·s²·Σdy·c / n), with c = x − mean, k = γ·s.
+        const slope = tfc.div(tfc.mul(tfc.mul(k, tfc.square(s)), dyDotCentered), count) as tfc.Tensor1D;
+        const shifted = channelAffine(dy, k, tfc.neg(tfc.div(tfc.mul(k, dBeta), count)) as tfc.Tensor1D);
+        const dx = tfc.sub(shifted, channelAffine(c, slope, tfc.zerosLike(slope)));
         return [dx, dGamma, dBeta];
       },
     };
