@@ -213,21 +213,21 @@ function checkSearch(spec: SweepSpec): RawIssue[] {
   const search = spec.search;
   if (search.kind === 'grid') {
     let configurations = 1;
-    for (const [index, parameter] of spec.parameters.entries()) {
-      const { distribution } = parameter;
+    for (const { name, distribution } of spec.parameters) {
       if (distribution.kind === 'choice') configurations *= distribution.values.length;
       else if (distribution.kind !== 'constant') {
         issues.push({
-          path: ['parameters', ...parameter.name.split('.'), 'distribution'],
+          path: ['parameters', ...name.split('.'), 'distribution'],
           message: `grid search needs value or values; a ${distribution.kind} range needs search random or tpe`,
         });
       }
-      if (index === spec.parameters.length - 1 && configurations * spec.seeds.length > MAX_TRIALS) {
-        issues.push({
-          path: ['parameters'],
-          message: `the grid has ${configurations} configurations × ${spec.seeds.length} seeds = ${configurations * spec.seeds.length} trials; at most ${MAX_TRIALS}`,
-        });
-      }
+    }
+    const trials = configurations * spec.seeds.length;
+    if (trials > MAX_TRIALS) {
+      issues.push({
+        path: ['parameters'],
+        message: `the grid has ${configurations} configurations × ${spec.seeds.length} seeds = ${trials} trials; at most ${MAX_TRIALS}`,
+      });
     }
     return issues;
   }
