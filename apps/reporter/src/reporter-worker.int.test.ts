@@ -93,6 +93,7 @@ describe('reporter', () => {
           test: { shape_acc: trialId === 't1' ? 0.5 : 0.9 },
           durationMs: 10,
           trainMs: 5,
+          cpuMs: 5,
           peakRssMiB: 100,
         };
       },

@@ -8,7 +8,7 @@ import {
   type TrialSummary,
   trialJobSchema,
 } from '@repo/contracts';
-import { MANIFEST_FILE, ManifestError, openDataset } from '@repo/dataset';
+import { type Dataset, MANIFEST_FILE, ManifestError, openDataset } from '@repo/dataset';
 import {
   type BackendName,
   buildModel,
@@ -16,8 +16,10 @@ import {
   parseTrialConfig,
   saveModel,
   type TrainHooks,
+  type TrialSetup,
   train,
 } from '@repo/model';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Logger } from 'pino';
 import { DatasetNotReadyError } from './errors.js';
 import { completedRunRecord, confusionMatrices, evaluateTrial, headlineMetrics } from './evaluate-trial.js';
@@ -43,6 +45,7 @@ export interface TrialContext {
  */
 export async function runTrial(data: unknown, context: TrialContext): Promise<TrialSummary> {
   const startedAt = new Date();
+  const cpuAtStart = process.cpuUsage();
   const trial = parsePayload(trialJobSchema, data, `job ${context.jobId}`);
   const dir = new TrialDir(context.layout.trialDir(trial.sweepId, trial.trialId));
   const recorded = await dir.recorded();
@@ -62,24 +65,10 @@ export async function runTrial(data: unknown, context: TrialContext): Promise<Tr
       `holds dataset ${dataset.manifest.datasetId}, not ${trial.datasetId}`,
     );
   }
-  const splits = { train: await dataset.readSplit('train'), val: await dataset.readSplit('val') };
   await dir.create();
   const model = buildModel(setup.arch, setup.architecture);
   try {
-    const hooks = (phase: TrialProgress['phase'], checkpointFile: string): TrainHooks => ({
-      signal: context.signal,
-      checkpointFile,
-      onBatch: context.checkOrphaned,
-      onEpoch: (entry, progress) =>
-        context.onProgress({ phase, ...progress, train: entry.train, val: entry.val }),
-    });
-    const trainStarted = Date.now();
-    const trained = await train(model, splits, setup.train, hooks('train', dir.trainCheckpoint));
-    context.log.info({ epochs: trained.history.length, resumedEpochs: trained.resumedEpochs }, 'trained');
-    const tuned = setup.train.fineTune
-      ? await fineTune(model, splits, setup.train, hooks('fine-tune', dir.fineTuneCheckpoint))
-      : undefined;
-    const trainMs = Date.now() - trainStarted;
+    const { trained, tuned, trainMs } = await fit(model, dataset, setup, dir, context);
     // The test split is read only now: it never feeds training, early stopping or fine-tuning.
     const evaluation = evaluateTrial(model, await dataset.readSplit('test'));
 
@@ -110,6 +99,7 @@ export async function runTrial(data: unknown, context: TrialContext): Promise<Tr
       test: headlineMetrics(record),
       durationMs: Date.now() - startedAt.getTime(),
       trainMs,
+      cpuMs: cpuMilliseconds(process.cpuUsage(cpuAtStart)),
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
     };
     // summary.json first: run.json's presence means the trial is complete (see TrialDir).
@@ -120,6 +110,38 @@ export async function runTrial(data: unknown, context: TrialContext): Promise<Tr
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * Trains (and fine-tunes, when asked) on the train split, early-stopping on val. The two splits live
+ * only in this call, so their memory is free again before the test split is read.
+ */
+async function fit(
+  model: LayersModel,
+  dataset: Dataset,
+  setup: TrialSetup,
+  dir: TrialDir,
+  context: TrialContext,
+) {
+  const splits = { train: await dataset.readSplit('train'), val: await dataset.readSplit('val') };
+  const hooks = (phase: TrialProgress['phase'], checkpointFile: string): TrainHooks => ({
+    signal: context.signal,
+    checkpointFile,
+    onBatch: context.checkOrphaned,
+    onEpoch: (entry, progress) =>
+      context.onProgress({ phase, ...progress, train: entry.train, val: entry.val }),
+  });
+  const started = Date.now();
+  const trained = await train(model, splits, setup.train, hooks('train', dir.trainCheckpoint));
+  context.log.info({ epochs: trained.history.length, resumedEpochs: trained.resumedEpochs }, 'trained');
+  const tuned = setup.train.fineTune
+    ? await fineTune(model, splits, setup.train, hooks('fine-tune', dir.fineTuneCheckpoint))
+    : undefined;
+  return { trained, tuned, trainMs: Date.now() - started };
+}
+
+function cpuMilliseconds(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -27,6 +27,7 @@ describe('TrialDir', () => {
     test: { shape_acc: 0.9 },
     durationMs: 1,
     trainMs: 1,
+    cpuMs: 1,
     peakRssMiB: 1,
   };
 

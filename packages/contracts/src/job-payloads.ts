@@ -85,6 +85,8 @@ export const trialSummarySchema = z.strictObject({
   durationMs: z.number().min(0),
   /** Of which training and fine-tuning (the rest: loading data, building, evaluating, recording). */
   trainMs: z.number().min(0),
+  /** CPU time (user + system) the sandboxed process spent on this attempt. */
+  cpuMs: z.number().min(0),
   /** Peak resident memory of the sandboxed process that trained it (maxRSS), MiB. */
   peakRssMiB: z.number().min(0),
 });

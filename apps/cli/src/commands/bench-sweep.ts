@@ -171,7 +171,8 @@ function report(run: SweepRun): void {
     `${run.processes} trainer process(es): ${run.summaries.length} trials in ${run.seconds.toFixed(1)} s = ` +
       `${Math.round(run.trialsPerHour)} trials/h; per trial: ${Math.round(mean(run.summaries.map((s) => s.trainMs)))} ms ` +
       `training, ${Math.round(outside)} ms loading/evaluating/recording, ${Math.round(pipeline)} ms outside the ` +
-      `trial (queue, process start-up); peak sandbox RSS ${Math.round(peak)} MiB\n`,
+      `trial (queue, process start-up); ${(mean(run.summaries.map((s) => s.cpuMs)) / 1000).toFixed(1)} CPU s; ` +
+      `peak sandbox RSS ${Math.round(peak)} MiB\n`,
   );
 }
 
