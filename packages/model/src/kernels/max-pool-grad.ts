@@ -1,30 +1,52 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 
+type PoolInfo = tf.backend_util.Conv2DInfo;
+
 /**
- * MaxPoolGrad in one pass over the wasm heap: each window's gradient goes to its first maximum in
- * row-major order (as TensorFlow and the cpu backend route it). Channels are the inner loop, so the
- * reads are sequential. wasm's own kernel revisits every window per input pixel (~0.2 s per step
- * for mtl-seed's first pool). Shape: dy [b, oh, ow, c], input [b, h, w, c] → dx [b, h, w, c].
+ * Windows that do not overlap (stride = window, the architectures' case): the forward output y
+ * already holds each window's maximum, so each window and channel scans its pixels in row-major
+ * order only until the first one equal to it, which gets the whole gradient (TensorFlow's choice
+ * among ties). dx must be zero on entry.
  */
-function maxPoolGrad(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
-  const backend = args.backend as BackendWasm;
-  const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-  const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as tf.MaxPoolGradAttrs;
-  const info = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
-  const out = backend.makeOutput(input.shape, 'float32');
-  // Heap views are taken after the last allocation: growing the heap would detach them.
-  const x = backend.typedArrayFromHeap(input) as Float32Array;
-  const g = backend.typedArrayFromHeap(dy) as Float32Array;
-  const dx = backend.typedArrayFromHeap(out) as Float32Array;
-  dx.fill(0);
+function routeDisjoint(
+  x: Float32Array,
+  y: Float32Array,
+  g: Float32Array,
+  dx: Float32Array,
+  info: PoolInfo,
+): void {
+  const { batchSize, inHeight: h, inWidth: w, inChannels: c, outHeight, outWidth } = info;
+  const { strideHeight, strideWidth, padInfo } = info;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      const y0 = oy * strideHeight - padInfo.top;
+      const yStart = Math.max(0, y0);
+      const yEnd = Math.min(h, y0 + info.effectiveFilterHeight);
+      for (let ox = 0; ox < outWidth; ox++) {
+        const x0 = ox * strideWidth - padInfo.left;
+        const xStart = Math.max(0, x0);
+        const xEnd = Math.min(w, x0 + info.effectiveFilterWidth);
+        const o = ((b * outHeight + oy) * outWidth + ox) * c;
+        for (let ch = 0; ch < c; ch++) {
+          const max = y[o + ch] as number;
+          window: for (let row = yStart; row < yEnd; row++) {
+            for (let col = xStart; col < xEnd; col++) {
+              const p = ((b * h + row) * w + col) * c + ch;
+              if (x[p] === max) {
+                dx[p] = g[o + ch] as number;
+                break window;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Any windows: track each window's first maximum, then add its gradient there. dx must be zero. */
+function routeGeneral(x: Float32Array, g: Float32Array, dx: Float32Array, info: PoolInfo): void {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
   const { strideHeight, strideWidth, effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
   const maxValue = new Float32Array(c);
@@ -55,6 +77,43 @@ function maxPoolGrad(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
         }
       }
     }
+  }
+}
+
+/**
+ * MaxPoolGrad in JavaScript over the wasm heap, one pass: each window's gradient goes to its first
+ * maximum in row-major order, as TensorFlow and the cpu backend route it. Channels are the inner
+ * loop, so reads are sequential. wasm's own kernel revisits every window per input pixel (~0.2 s
+ * per step for mtl-seed's first pool). Shape: dy [b, oh, ow, c], input [b, h, w, c] → dx.
+ */
+function maxPoolGrad(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const { dy, input, output } = args.inputs as {
+    dy: tf.TensorInfo;
+    input: tf.TensorInfo;
+    output: tf.TensorInfo;
+  };
+  const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as tf.MaxPoolGradAttrs;
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const out = backend.makeOutput(input.shape, 'float32');
+  // Heap views are taken after the last allocation: growing the heap would detach them.
+  const x = backend.typedArrayFromHeap(input) as Float32Array;
+  const g = backend.typedArrayFromHeap(dy) as Float32Array;
+  const dx = backend.typedArrayFromHeap(out) as Float32Array;
+  dx.fill(0);
+  const disjoint =
+    info.strideHeight >= info.effectiveFilterHeight && info.strideWidth >= info.effectiveFilterWidth;
+  if (disjoint && output !== undefined) {
+    routeDisjoint(x, backend.typedArrayFromHeap(output) as Float32Array, g, dx, info);
+  } else {
+    routeGeneral(x, g, dx, info);
   }
   return out;
 }
