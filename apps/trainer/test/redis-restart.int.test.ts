@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QUEUES, reportJobId } from '@repo/contracts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PipelineFixture, tinySweep } from './pipeline-fixture.js';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** A private redis-server with an append-only file, so a restart keeps every job. */
+class PersistentRedis {
+  private child?: ChildProcess;
+  constructor(
+    readonly port: number,
+    readonly dir: string,
+  ) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      this.dir,
+      '--appendonly',
+      'yes',
+    ];
+    this.child = spawn('redis-server', [...args, '--appendfsync', 'always', '--save', ''], {
+      stdio: 'ignore',
+    });
+    await new Promise((r) => setTimeout(r, 500));
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+describe('Redis restarting mid-sweep', () => {
+  let redis: PersistentRedis;
+  let fixture: PipelineFixture;
+  let dir: string;
+
+  afterEach(async () => {
+    await fixture.close();
+    await redis.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loses no trial: the workers reconnect and the sweep reports every trial', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mtl-redis-'));
+    redis = new PersistentRedis(await freePort(), dir);
+    await redis.start();
+    fixture = await new PipelineFixture(redis.url).init();
+    fixture.start('generator');
+    fixture.start('reporter');
+    const trainer = fixture.start('trainer');
+    const plan = tinySweep('restart', [
+      { trialId: 't1', config: { epochs: 4 } },
+      { trialId: 't2', config: { epochs: 4 } },
+    ]);
+    await fixture.producer.enqueueSweep(plan);
+    await trainer.waitForLine((line) => line.msg === 'epoch done');
+    await redis.stop();
+    await new Promise((r) => setTimeout(r, 2_000));
+    await redis.start();
+    const report = await fixture.finished(QUEUES.report, reportJobId('restart'));
+    expect(report.returnvalue.counts).toEqual({ trials: 2, completed: 2, failed: 0, pending: 0 });
+  });
+});
