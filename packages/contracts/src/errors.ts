@@ -23,3 +23,14 @@ export function parsePayload<S extends z.ZodType>(schema: S, value: unknown, sou
   const field = issue?.path.map(String).join('.') || '(root)';
   throw new PayloadError(source, field, issue?.message ?? 'invalid', { cause: parsed.error });
 }
+
+/** A sweep id already enqueued with another plan: enqueuing it again would silently change nothing. */
+export class SweepConflictError extends Error {
+  override readonly name = 'SweepConflictError';
+  readonly sweepId: string;
+
+  constructor(sweepId: string) {
+    super(`sweep ${sweepId} was already enqueued with a different plan; give the new plan another sweep id`);
+    this.sweepId = sweepId;
+  }
+}

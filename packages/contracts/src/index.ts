@@ -1,5 +1,5 @@
 export { ArtifactLayout } from './artifact-layout.js';
-export { PayloadError, parsePayload } from './errors.js';
+export { PayloadError, parsePayload, SweepConflictError } from './errors.js';
 export { datasetJobId, type Id, idSchema, reportJobId, shardJobId, trialJobId } from './ids.js';
 export { JOB_OPTIONS } from './job-options.js';
 export {

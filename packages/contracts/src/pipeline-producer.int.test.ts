@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { datasetId, datasetSpecSchema, shardCount } from '@repo/dataset';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { SweepConflictError } from './errors.js';
 import { datasetJobId, reportJobId, trialJobId } from './ids.js';
 import { PipelineProducer } from './pipeline-producer.js';
 import { QUEUES } from './queue-names.js';
@@ -85,6 +86,14 @@ describe('PipelineProducer', () => {
     expect(info?.plan.trials.map((t) => t.trialId)).toEqual(['t1', 't2', 't3']);
     expect((await producer.sweeps.get('sweep-b'))?.name).toBe('sweep-b');
     expect(await producer.sweeps.get('nope')).toBeUndefined();
+  });
+
+  it('refuses another plan under a sweep id already enqueued, and accepts the same plan reordered', async () => {
+    await producer.enqueueSweep(plan);
+    const reordered = { trials: plan.trials, dataset: plan.dataset, name: plan.name, sweepId: plan.sweepId };
+    expect((await producer.enqueueSweep(reordered)).created).toBe(false);
+    const changed = { ...plan, trials: plan.trials.slice(0, 2) };
+    await expect(producer.enqueueSweep(changed)).rejects.toThrow(SweepConflictError);
   });
 
   it('rejects an invalid plan before touching Redis', async () => {

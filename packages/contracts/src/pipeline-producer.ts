@@ -1,7 +1,7 @@
 import { type DatasetSpecInput, datasetId, datasetSpecSchema, SPLITS, shardCount } from '@repo/dataset';
 import { FlowProducer, type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { parsePayload } from './errors.js';
+import { parsePayload, SweepConflictError } from './errors.js';
 import { datasetJobId, reportJobId, shardJobId, trialJobId } from './ids.js';
 import { JOB_OPTIONS } from './job-options.js';
 import { JOB_NAMES, type ManifestJob, type ReportJob, type ShardJob, type TrialJob } from './job-payloads.js';
@@ -110,14 +110,19 @@ export class PipelineProducer {
   /**
    * Enqueues a sweep: its dataset (see `enqueueDataset`), its metadata (see `sweeps`), and a flow
    * whose parent is the sweep's `report` job and whose children are its trials. Trials wait for
-   * the dataset on their own; failed trials still let the report run.
+   * the dataset on their own; failed trials still let the report run. Enqueuing the same plan again
+   * adds nothing; another plan under a sweep id already used throws a SweepConflictError.
    */
   async enqueueSweep(planInput: SweepPlanInput): Promise<EnqueuedSweep> {
     const plan = parsePayload(sweepPlanSchema, planInput, 'sweep plan');
     const dataset = await this.enqueueDataset(plan.dataset);
     const trialJobIds = plan.trials.map((trial) => trialJobId(plan.sweepId, trial.trialId));
     const result = { sweepId: plan.sweepId, dataset, reportJobId: reportJobId(plan.sweepId), trialJobIds };
-    await this.sweeps.record(plan, dataset.datasetId);
+    if (!(await this.sweeps.record(plan, dataset.datasetId))) {
+      const recorded = await this.sweeps.get(plan.sweepId);
+      if (recorded && canonicalJson(recorded.plan) !== canonicalJson(plan))
+        throw new SweepConflictError(plan.sweepId);
+    }
     if (await this.exists(QUEUES.report, result.reportJobId)) return { ...result, created: false };
     const report: ReportJob = {
       sweepId: plan.sweepId,
@@ -166,4 +171,13 @@ export class PipelineProducer {
     }
     return true;
   }
+}
+
+/** JSON with object keys sorted, so that equal plans compare equal whatever their key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
 }
