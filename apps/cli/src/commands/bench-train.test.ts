@@ -24,7 +24,10 @@ describe('mtl bench train', () => {
     const printed = out.mock.calls.join('');
     expect(printed).toMatch(/^mtl-seed: 191,747 params, backend wasm\n/);
     expect(printed).toMatch(/\n\d+\.\d images\/s \(median of 2 steps after 1 warm-up, batch 2, 96×96/);
-    expect(err.mock.calls.join('').match(/step \d: [\d.]+ images\/s/g)).toHaveLength(2);
+    expect(printed).toMatch(/\n\d+\.\d images per CPU second of this process .*load average \d+\.\d\)\n$/);
+    expect(
+      err.mock.calls.join('').match(/step \d: [\d.]+ images\/s \([\d.]+ per CPU second\)/g),
+    ).toHaveLength(2);
   });
 
   it('rejects an unknown architecture with a usage error', async () => {

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import {
   ARCHITECTURE_NAMES,
   type ArchitectureName,
@@ -41,14 +42,23 @@ export function benchTrainCommand(): Command {
         batchSize: options.batch,
         steps: options.steps,
         warmup: options.warmup,
-        onStep: (step, seconds) => {
-          process.stderr.write(`  step ${step}: ${(options.batch / seconds).toFixed(1)} images/s\n`);
+        onStep: (step, seconds, cpuSeconds) => {
+          const rate = (options.batch / seconds).toFixed(1);
+          const cpuRate = (options.batch / cpuSeconds).toFixed(1);
+          process.stderr.write(`  step ${step}: ${rate} images/s (${cpuRate} per CPU second)\n`);
         },
       });
       process.stdout.write(
         `${options.arch}: ${result.params.toLocaleString('en-US')} params, backend ${backend}\n` +
           `${result.imagesPerSecond.toFixed(1)} images/s (median of ${options.steps} steps after ${options.warmup} ` +
-          `warm-up, batch ${options.batch}, ${options.size}×${options.size}, forward + backward + Adam on all three heads)\n`,
+          `warm-up, batch ${options.batch}, ${options.size}×${options.size}, forward + backward + Adam on all three heads)\n` +
+          `${result.imagesPerCpuSecond.toFixed(1)} images per CPU second of this process (the rate on a core of its own; ` +
+          `load average ${loadAverage()})\n`,
       );
     });
+}
+
+/** The 1-minute load average: tells a reader whether other processes shared the cores. */
+function loadAverage(): string {
+  return (loadavg()[0] ?? 0).toFixed(1);
 }

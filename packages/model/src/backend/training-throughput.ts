@@ -16,14 +16,19 @@ export interface ThroughputOptions {
   steps?: number;
   /** Untimed steps first (XNNPACK operator set-up, allocator growth). Default 2. */
   warmup?: number;
-  /** Called after each timed step with its 1-based index and its seconds. */
-  onStep?: (step: number, seconds: number) => void;
+  /** Called after each timed step with its 1-based index, its wall-clock seconds and its CPU seconds. */
+  onStep?: (step: number, seconds: number, cpuSeconds: number) => void;
 }
 
 export interface ThroughputResult {
   params: number;
   /** Batch size ÷ the median step time. */
   imagesPerSecond: number;
+  /**
+   * Batch size ÷ the median CPU time of a step (this process, user + system): the rate on a core of
+   * its own, which wall-clock time hides when other processes share the cores (training is one thread).
+   */
+  imagesPerCpuSecond: number;
   /** Every timed step, in order. */
   stepSeconds: number[];
 }
@@ -93,13 +98,22 @@ export function measureTrainingThroughput(options: ThroughputOptions): Throughpu
   try {
     for (let i = 0; i < warmup; i++) trainingStep(model, optimizer, batch);
     const stepSeconds: number[] = [];
+    const cpuSeconds: number[] = [];
     for (let i = 1; i <= steps; i++) {
       const started = performance.now();
+      const cpuStarted = process.cpuUsage();
       trainingStep(model, optimizer, batch);
+      const cpu = process.cpuUsage(cpuStarted);
       stepSeconds.push((performance.now() - started) / 1000);
-      options.onStep?.(i, stepSeconds.at(-1) ?? 0);
+      cpuSeconds.push((cpu.user + cpu.system) / 1e6);
+      options.onStep?.(i, stepSeconds.at(-1) ?? 0, cpuSeconds.at(-1) ?? 0);
     }
-    return { params: countParams(model), imagesPerSecond: batchSize / median(stepSeconds), stepSeconds };
+    return {
+      params: countParams(model),
+      imagesPerSecond: batchSize / median(stepSeconds),
+      imagesPerCpuSecond: batchSize / median(cpuSeconds),
+      stepSeconds,
+    };
   } finally {
     tf.dispose(Object.values(batch));
     optimizer.dispose();
