@@ -27,6 +27,8 @@ export default defineConfig({
           include: ['{packages,apps}/*/{src,test}/**/*.int.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           globalSetup: ['tooling/vitest/redis-global-setup.ts'],
+          // Integration files spawn real CPU-bound workers: one file at a time keeps their timing sane on 2 cores.
+          fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 120_000,
         },

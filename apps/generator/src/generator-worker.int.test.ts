@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArtifactLayout, createRedis, PipelineProducer, QUEUES } from '@repo/contracts';
+import { ArtifactLayout, createRedis, PipelineProducer, QUEUES, shardJobId } from '@repo/contracts';
 import { openDataset } from '@repo/dataset';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -79,7 +79,9 @@ describe('generator worker', () => {
     const again = await generate();
     expect(again.result).toMatchObject({ written: true });
     expect((await stat(firstImages!)).mtimeMs).toBe(before.mtimeMs);
-    const shardJob = await producer.queue(QUEUES.generate).getJob(`${again.enqueued.datasetId}-train-0`);
+    const shardJob = await producer
+      .queue(QUEUES.generate)
+      .getJob(shardJobId(again.enqueued.datasetId, 'train', 0));
     expect(shardJob?.returnvalue).toMatchObject({ written: false });
   });
 });

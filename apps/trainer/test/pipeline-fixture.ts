@@ -68,6 +68,7 @@ export class PipelineFixture {
 
   async trialSummary(jobId: string): Promise<TrialSummary> {
     const job = await this.finished(QUEUES.train, jobId);
+    if ((await job.getState()) === 'failed') throw new Error(`trial ${jobId} failed: ${job.failedReason}`);
     return job.returnvalue as TrialSummary;
   }
 
