@@ -1,3 +1,4 @@
+import { COLOURS, SHAPES } from '@repo/dataset';
 import {
   aggregateRuns,
   evaluateHeads,
@@ -5,6 +6,7 @@ import {
   RUN_RECORD_VERSION,
   type RunInput,
 } from '@repo/metrics';
+import { METRIC_NAMES } from '@repo/model';
 import { Command } from 'commander';
 import { intOption } from '../options.js';
 
@@ -15,17 +17,6 @@ interface BenchAggregateOptions {
   seed: number;
 }
 
-const SHAPES = ['circle', 'rectangle', 'triangle'];
-const COLOURS = ['red', 'green', 'blue', 'yellow', 'pink', 'cyan'];
-const HISTORY_KEYS = [
-  'loss',
-  'position_loss',
-  'shape_loss',
-  'colour_loss',
-  'position_mae',
-  'shape_acc',
-  'colour_acc',
-];
 const EPOCHS = 30;
 const TEST_SAMPLES = 800;
 
@@ -83,8 +74,8 @@ function syntheticRuns({ runs, seeds, seed }: BenchAggregateOptions): RunInput[]
       startedAt: '2025-01-01T00:00:00.000Z',
       history: Array.from({ length: EPOCHS }, (_, e) => ({
         epoch: e + 1,
-        train: Object.fromEntries(HISTORY_KEYS.map((key) => [key, random()])),
-        val: Object.fromEntries(HISTORY_KEYS.map((key) => [key, random()])),
+        train: Object.fromEntries(METRIC_NAMES.map((key) => [key, random()])),
+        val: Object.fromEntries(METRIC_NAMES.map((key) => [key, random()])),
       })),
     };
     const endedAt = '2025-01-01T00:10:00.000Z';
