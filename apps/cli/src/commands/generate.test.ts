@@ -5,6 +5,7 @@ import { openDataset } from '@repo/dataset';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../errors.js';
 import { run } from '../run.js';
+import { captureOutput } from '../testing/capture-output.js';
 
 let dir: string;
 let stdout: string[];
@@ -12,10 +13,7 @@ let stderr: string[];
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mtl-generate-'));
-  stdout = [];
-  stderr = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => stdout.push(String(chunk)) > 0);
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => stderr.push(String(chunk)) > 0);
+  ({ stdout, stderr } = captureOutput());
 });
 afterEach(async () => {
   vi.restoreAllMocks();

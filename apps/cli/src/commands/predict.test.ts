@@ -6,6 +6,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../errors.js';
 import { run } from '../run.js';
+import { captureOutput } from '../testing/capture-output.js';
 
 let dir: string;
 let stdout: string[];
@@ -19,10 +20,7 @@ const trainArgs = (out: string, ...extra: string[]) => [
 ];
 
 function capture() {
-  stdout = [];
-  stderr = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => stdout.push(String(chunk)) > 0);
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => stderr.push(String(chunk)) > 0);
+  ({ stdout, stderr } = captureOutput());
 }
 
 beforeAll(async () => {

@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { ExitCode } from '../errors.js';
 import { run } from '../run.js';
+import { captureOutput } from '../testing/capture-output.js';
 
 const quick = fileURLToPath(new URL('../../../../examples/quick.yaml', import.meta.url));
 
@@ -23,10 +24,7 @@ describe('mtl sweep (real Redis)', () => {
     redis = createRedis(inject('redisUrl'));
     prefix = `test-${randomUUID()}`;
     dir = await mkdtemp(join(tmpdir(), 'mtl-sweep-int-'));
-    stdout = [];
-    stderr = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => stdout.push(String(chunk)) > 0);
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => stderr.push(String(chunk)) > 0);
+    ({ stdout, stderr } = captureOutput());
   });
 
   afterEach(async () => {

@@ -7,6 +7,7 @@ import { loadSweepSpec, planSweep } from '@repo/sweep';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../errors.js';
 import { run } from '../run.js';
+import { captureOutput } from '../testing/capture-output.js';
 
 const example = (name: string) => fileURLToPath(new URL(`../../../../examples/${name}`, import.meta.url));
 
@@ -16,10 +17,7 @@ let stderr: string[];
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mtl-sweep-'));
-  stdout = [];
-  stderr = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => stdout.push(String(chunk)) > 0);
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => stderr.push(String(chunk)) > 0);
+  ({ stdout, stderr } = captureOutput());
 });
 afterEach(async () => {
   vi.restoreAllMocks();

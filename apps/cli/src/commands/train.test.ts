@@ -5,6 +5,7 @@ import { parseRunRecord } from '@repo/metrics';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../errors.js';
 import { run } from '../run.js';
+import { captureOutput } from '../testing/capture-output.js';
 
 let dir: string;
 let stdout: string[];
@@ -18,10 +19,7 @@ const trainArgs = (out: string, ...extra: string[]) => [
 ];
 
 function capture() {
-  stdout = [];
-  stderr = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => stdout.push(String(chunk)) > 0);
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => stderr.push(String(chunk)) > 0);
+  ({ stdout, stderr } = captureOutput());
 }
 
 beforeAll(async () => {
