@@ -52,6 +52,7 @@ export function fineTune(
       training: false,
       lossWeights: { position: 1, shape: 0, colour: 0 },
       learningRate: options.learningRate,
+      ...(options.reduceLrOnPlateau ? { reduceLrOnPlateau: options.reduceLrOnPlateau } : {}),
       batchSize: options.batchSize ?? config.batchSize,
       epochs: options.epochs,
       earlyStopping: options.earlyStopping,

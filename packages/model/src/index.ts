@@ -43,6 +43,7 @@ export {
   type EarlyStoppingConfig,
   type FineTuneConfig,
   type LossWeights,
+  type ReduceLrOnPlateauConfig,
   type TrainConfig,
   type TrainConfigInput,
   trainConfigSchema,

@@ -22,6 +22,18 @@ export const earlyStoppingSchema = z.strictObject({
   restoreBestWeights: z.boolean().default(true),
 });
 
+/** Keras `ReduceLROnPlateau(monitor='val_loss')`: lower the learning rate when validation loss stalls. */
+export const reduceLrOnPlateauSchema = z.strictObject({
+  /** The rate is multiplied by this on a plateau. Default 0.5. */
+  factor: z.number().gt(0).lt(1).default(0.5),
+  /** Epochs without improvement before lowering the rate. Default 3. */
+  patience: z.int().min(1).default(3),
+  /** An epoch improves only if its validation loss is below the best minus this. Default 0. */
+  minDelta: z.number().min(0).finite().default(0),
+  /** The rate never goes below this. Default 1e-6. */
+  minLearningRate: z.number().min(0).finite().default(1e-6),
+});
+
 /** Fine-tuning of the position head alone, after training (see `fineTune`). */
 export const fineTuneConfigSchema = z.strictObject({
   /** Adam learning rate, lower than training's. Default 1e-4. */
@@ -32,6 +44,8 @@ export const fineTuneConfigSchema = z.strictObject({
   batchSize: z.int().min(1).optional(),
   /** Early stopping on the validation position loss. Default patience 6, min delta 0, restore best. */
   earlyStopping: earlyStoppingSchema.default({ patience: 6, minDelta: 0, restoreBestWeights: true }),
+  /** Lower the rate when the validation position loss stalls; absent: a constant rate. */
+  reduceLrOnPlateau: reduceLrOnPlateauSchema.optional(),
 });
 
 /** How to train one model. Validated once with `trainConfigSchema`; typed everywhere after. */
@@ -48,6 +62,8 @@ export const trainConfigSchema = z.strictObject({
   earlyStopping: earlyStoppingSchema.default({ patience: 6, minDelta: 0, restoreBestWeights: true }),
   /** Seed of the per-epoch shuffle and of dropout masks (initialisation takes it through `buildModel`). Default 0. */
   seed: z.int().min(0).max(0xffff_ffff).default(0),
+  /** Lower the rate when the validation loss stalls; absent: a constant rate (the study's). */
+  reduceLrOnPlateau: reduceLrOnPlateauSchema.optional(),
   /** Fine-tune the position head after training; absent: no fine-tuning. */
   fineTune: fineTuneConfigSchema.optional(),
 });
@@ -56,4 +72,5 @@ export type TrainConfig = z.output<typeof trainConfigSchema>;
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;
 export type FineTuneConfig = z.output<typeof fineTuneConfigSchema>;
 export type EarlyStoppingConfig = z.output<typeof earlyStoppingSchema>;
+export type ReduceLrOnPlateauConfig = z.output<typeof reduceLrOnPlateauSchema>;
 export type LossWeights = z.output<typeof lossWeightsSchema>;

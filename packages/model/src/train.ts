@@ -24,6 +24,7 @@ export function train(
       training: true,
       lossWeights: config.lossWeights,
       learningRate: config.learningRate,
+      ...(config.reduceLrOnPlateau ? { reduceLrOnPlateau: config.reduceLrOnPlateau } : {}),
       batchSize: config.batchSize,
       epochs: config.epochs,
       earlyStopping: config.earlyStopping,

@@ -8,10 +8,11 @@ import { seedDropout } from './dropout-seeds.js';
 import { EarlyStopping } from './early-stopping.js';
 import { CheckpointError, TrainingAbortedError } from './errors.js';
 import { type HistoryEntry, MetricMeans, type MetricName } from './history.js';
+import { plateauLearningRate, ScheduledAdam } from './learning-rate-schedule.js';
 import { headOutputs, multiTaskLoss } from './multi-task-loss.js';
 import { deriveSeed } from './seeds.js';
 import { batchTensors, disposeBatch, imageSizeOf } from './tensors.js';
-import type { EarlyStoppingConfig, LossWeights } from './train-config.js';
+import type { EarlyStoppingConfig, LossWeights, ReduceLrOnPlateauConfig } from './train-config.js';
 
 /** The data of a run: train feeds the gradient steps, val drives early stopping. Never the test split. */
 export interface TrainData {
@@ -24,6 +25,8 @@ export interface EpochProgress {
   epochs: number;
   /** Best epoch so far (1-based). */
   bestEpoch: number;
+  /** Learning rate this epoch ran at. */
+  learningRate: number;
 }
 
 export interface BatchProgress {
@@ -68,7 +71,10 @@ export interface Phase {
   /** Forward pass in training mode (dropout on, batch-norm on batch statistics, updating its averages). */
   training: boolean;
   lossWeights: LossWeights;
+  /** Initial learning rate. */
   learningRate: number;
+  /** Lowers the rate on plateaus of the validation loss; absent: constant. */
+  reduceLrOnPlateau?: ReduceLrOnPlateauConfig;
   batchSize: number;
   epochs: number;
   earlyStopping: EarlyStoppingConfig;
@@ -87,7 +93,8 @@ export async function runPhase(
 ): Promise<TrainResult> {
   const imageSize = imageSizeOf(model);
   const fingerprint = phaseFingerprint(model, data, phase);
-  const optimizer = tf.train.adam(phase.learningRate);
+  // tf.train.adam's defaults: beta1 0.9, beta2 0.999, the backend's epsilon.
+  const optimizer = new ScheduledAdam(phase.learningRate, 0.9, 0.999);
   let best: tf.Tensor[] = [];
   try {
     const resumed = hooks.checkpointFile
@@ -100,6 +107,12 @@ export async function runPhase(
     let stoppedEarly = finished && history.length < phase.epochs;
 
     for (let epoch = history.length + 1; !finished && epoch <= phase.epochs; epoch++) {
+      const learningRate = plateauLearningRate(
+        phase.learningRate,
+        history.map((entry) => entry.val.loss ?? Number.NaN),
+        phase.reduceLrOnPlateau,
+      );
+      optimizer.setLearningRate(learningRate);
       const train = await trainEpoch(model, data.train, phase, optimizer, epoch, imageSize, hooks);
       await settleAdam(optimizer);
       const val = evaluateSplit(model, data.val, phase.lossWeights, imageSize);
@@ -121,7 +134,12 @@ export async function runPhase(
           history,
         });
       }
-      await hooks.onEpoch?.(entry, { epoch, epochs: phase.epochs, bestEpoch: stopping.state.bestEpoch });
+      await hooks.onEpoch?.(entry, {
+        epoch,
+        epochs: phase.epochs,
+        bestEpoch: stopping.state.bestEpoch,
+        learningRate,
+      });
     }
     if (phase.earlyStopping.restoreBestWeights && best.length > 0) model.setWeights(best);
     return {

@@ -13,6 +13,7 @@ import {
 import {
   buildModel,
   countParams,
+  type EpochProgress,
   fineTune,
   type HistoryEntry,
   initBackend,
@@ -41,6 +42,7 @@ interface TrainOptions {
   batch?: number;
   lr?: number;
   patience?: number;
+  lrPlateau?: number;
   seed?: number;
   fineTune?: boolean;
   fineTuneLr?: number;
@@ -69,6 +71,11 @@ export function trainCommand(): Command {
     .option('--batch <n>', 'batch size', intOption(1))
     .option('--lr <x>', 'Adam learning rate', numberOption(0))
     .option('--patience <n>', 'early-stopping patience in epochs', intOption(0))
+    .option(
+      '--lr-plateau <n>',
+      'halve the learning rate after n epochs without a lower validation loss',
+      intOption(1),
+    )
     .option('--seed <n>', 'seed of initialisation, shuffles and dropout', intOption(0, 0xffff_ffff))
     .option('--fine-tune', 'then fine-tune the position head on the training split')
     .option('--fine-tune-lr <x>', 'fine-tuning learning rate (implies --fine-tune)', numberOption(0))
@@ -210,6 +217,9 @@ async function trialConfig(options: TrainOptions): Promise<Record<string, unknow
   if (options.patience !== undefined) {
     config.earlyStopping = { ...asObject(config.earlyStopping), patience: options.patience };
   }
+  if (options.lrPlateau !== undefined) {
+    config.reduceLrOnPlateau = { ...asObject(config.reduceLrOnPlateau), patience: options.lrPlateau };
+  }
   if (options.fineTune || options.fineTuneLr !== undefined || options.fineTuneEpochs !== undefined) {
     const fine = { ...asObject(config.fineTune) };
     if (options.fineTuneLr !== undefined) fine.learningRate = options.fineTuneLr;
@@ -266,12 +276,13 @@ async function refuseFinishedRun(out: string): Promise<void> {
 
 function epochLogger(phase: string) {
   let started = performance.now();
-  return (entry: HistoryEntry, progress: { epochs: number; bestEpoch: number }) => {
+  return (entry: HistoryEntry, progress: EpochProgress) => {
     const seconds = (performance.now() - started) / 1000;
     started = performance.now();
     log(
       `${phase} epoch ${entry.epoch}/${progress.epochs}  loss ${fmt(entry.train.loss)} val ${fmt(entry.val.loss)}` +
-        `  val ${summary(entry.val)}  best ${progress.bestEpoch}  ${seconds.toFixed(1)} s\n`,
+        `  val ${summary(entry.val)}  best ${progress.bestEpoch}  lr ${progress.learningRate.toExponential(1)}` +
+        `  ${seconds.toFixed(1)} s\n`,
     );
   };
 }
