@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
+import { redisAnswers, startLocalRedis } from '@repo/contracts';
 
 /** A Redis server the integration tests may use, and how to let go of it. */
 export interface RedisHandle {
@@ -8,36 +6,6 @@ export interface RedisHandle {
   /** Where it came from: the environment, a testcontainers container, or a child process we started. */
   readonly source: 'env' | 'container' | 'child';
   stop(): Promise<void>;
-}
-
-/** True when a Redis at `url` answers PING within a second. */
-export async function redisAnswers(url: string): Promise<boolean> {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 1000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
 }
 
 async function startContainer(): Promise<RedisHandle | undefined> {
@@ -52,32 +20,10 @@ async function startContainer(): Promise<RedisHandle | undefined> {
   }
 }
 
-/** Starts `redis-server` on a free loopback port; undefined when it is not installed. */
+/** A `redis-server` child process on a free loopback port; undefined when it is not installed. */
 export async function startRedisChild(): Promise<RedisHandle | undefined> {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  const spawned = await new Promise<boolean>((resolve) => {
-    child.once('spawn', () => resolve(true));
-    child.once('error', () => resolve(false));
-  });
-  if (!spawned) return undefined;
-  const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 50 && !(await redisAnswers(url)); i++) await new Promise((r) => setTimeout(r, 100));
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  };
-  if (!(await redisAnswers(url))) {
-    await stop();
-    return undefined;
-  }
-  return { url, source: 'child', stop };
+  const local = await startLocalRedis();
+  return local && { url: local.url, source: 'child', stop: local.stop };
 }
 
 /**
