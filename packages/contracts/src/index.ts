@@ -36,8 +36,28 @@ export {
   redactRedisUrl,
   waitForRedis,
 } from './redis-connection.js';
-export { type SweepPlan, type SweepPlanInput, sweepPlanSchema } from './sweep-plan.js';
+export {
+  DEFAULT_OBJECTIVE,
+  type SweepObjective,
+  type SweepPlan,
+  type SweepPlanInput,
+  type SweepScheduler,
+  sweepObjectiveSchema,
+  sweepPlanSchema,
+  sweepSchedulerSchema,
+} from './sweep-plan.js';
 export { DEFAULT_QUEUE_PREFIX, type SweepInfo, SweepRegistry } from './sweep-registry.js';
+export {
+  CANCELLED_REASON_PREFIX,
+  type SweepState,
+  type SweepStatus,
+  SweepStatusReader,
+  type SweepSummary,
+  type TrialCounts,
+  type TrialState,
+  type TrialStatus,
+} from './sweep-status.js';
+export { type EpochMetrics, TrialCurves } from './trial-curves.js';
 export { EnvError, parseEnv, type WorkerEnv, workerEnvSchema } from './worker-env.js';
 export {
   closeOnSignals,

@@ -77,6 +77,11 @@ export const trialSummarySchema = z.strictObject({
   epochs: z.int().min(0),
   bestEpoch: z.int().min(0),
   stoppedEarly: z.boolean(),
+  /**
+   * Set when the sweep's scheduler stopped the trial (the reason); its `run.json` then has status
+   * `stopped-early-by-scheduler` and `test` is empty (a stopped trial is not scored).
+   */
+  stoppedByScheduler: z.string().optional(),
   /** Epochs a checkpoint already held when the last attempt started (a resumed trial has > 0). */
   resumedEpochs: z.int().min(0),
   /** Headline test-split metrics (e.g. shape_acc, colour_acc, position_mae_px). */

@@ -3,6 +3,39 @@ import { z } from 'zod';
 import { idSchema } from './ids.js';
 import { trialSpecSchema } from './job-payloads.js';
 
+const metricSchema = z.string().regex(/^val_[a-z_]+$/, 'a validation metric, e.g. val_loss');
+const modeSchema = z.enum(['min', 'max']);
+
+/** What ranks a sweep's trials: a validation metric's best value over a trial's epochs. */
+export const sweepObjectiveSchema = z.strictObject({ metric: metricSchema, mode: modeSchema });
+export type SweepObjective = z.output<typeof sweepObjectiveSchema>;
+
+/** The objective of a plan that names none. */
+export const DEFAULT_OBJECTIVE: SweepObjective = { metric: 'val_loss', mode: 'min' };
+
+/**
+ * Early stopping across trials, applied by the trainers after each epoch (the shape of @repo/sweep's
+ * resolved SchedulerSpec; the decision functions live there).
+ */
+export const sweepSchedulerSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('asha'),
+    metric: metricSchema,
+    mode: modeSchema,
+    reductionFactor: z.int().min(2),
+    gracePeriod: z.int().min(1),
+    milestones: z.array(z.int().min(1)).min(1).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('median'),
+    metric: metricSchema,
+    mode: modeSchema,
+    gracePeriod: z.int().min(1),
+    minTrials: z.int().min(1),
+  }),
+]);
+export type SweepScheduler = z.output<typeof sweepSchedulerSchema>;
+
 /** A sweep ready to enqueue: its dataset and its trials, each a config and a seed. */
 export const sweepPlanSchema = z.strictObject({
   sweepId: idSchema,
@@ -10,6 +43,10 @@ export const sweepPlanSchema = z.strictObject({
   name: z.string().max(200).optional(),
   /** The dataset every trial trains on (generated once, shared by sweeps with the same spec). */
   dataset: datasetSpecSchema,
+  /** What ranks trials (status, best objective, TPE). Default: the scheduler's metric, else val_loss min. */
+  objective: sweepObjectiveSchema.optional(),
+  /** Early stopping across trials. Default: none (each trial runs to its own early stopping). */
+  scheduler: sweepSchedulerSchema.optional(),
   trials: z
     .array(trialSpecSchema)
     .min(1)

@@ -15,6 +15,8 @@ const sweepInfoSchema = z.object({
   plan: z.string().transform((text) => sweepPlanSchema.parse(JSON.parse(text))),
   reportedAt: z.string().optional(),
   reportFile: z.string().optional(),
+  /** Set by `markCancelled`: trainers stop its trials at their next epoch. */
+  cancelledAt: z.string().optional(),
 });
 
 /** What Redis knows of a sweep: enough for a CLI on another machine to list and inspect it. */
@@ -52,6 +54,22 @@ export class SweepRegistry {
   /** Notes where the sweep's report was written and when. */
   async markReported(sweepId: string, reportFile: string, at = new Date()): Promise<void> {
     await this.redis.hset(this.sweepKey(sweepId), { reportFile, reportedAt: at.toISOString() });
+  }
+
+  /**
+   * Marks a sweep cancelled (trainers look before each trial and after each epoch). Returns false
+   * when no sweep has that id; cancelling twice keeps the first time.
+   */
+  async markCancelled(sweepId: string, at = new Date()): Promise<boolean> {
+    const key = this.sweepKey(sweepId);
+    if ((await this.redis.hexists(key, 'plan')) === 0) return false;
+    await this.redis.hsetnx(key, 'cancelledAt', at.toISOString());
+    return true;
+  }
+
+  /** Whether the sweep was cancelled: one small Redis call, cheap enough for every epoch. */
+  async isCancelled(sweepId: string): Promise<boolean> {
+    return (await this.redis.hexists(this.sweepKey(sweepId), 'cancelledAt')) === 1;
   }
 
   /** One sweep, or undefined when none has that id. */

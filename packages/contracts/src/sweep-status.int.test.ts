@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { trialJobId } from './ids.js';
+import type { TrialJob, TrialSummary } from './job-payloads.js';
+import { PipelineProducer } from './pipeline-producer.js';
+import { QUEUES } from './queue-names.js';
+import { createRedis } from './redis-connection.js';
+import type { SweepPlanInput } from './sweep-plan.js';
+import { SweepStatusReader } from './sweep-status.js';
+import { TrialCurves } from './trial-curves.js';
+
+const plan = (sweepId: string, trialIds: string[]): SweepPlanInput => ({
+  sweepId,
+  name: `sweep ${sweepId}`,
+  dataset: { imageSize: 32, samples: 20, test: 10, seed: 3 },
+  trials: trialIds.map((trialId, seed) => ({ trialId, config: { arch: 'mtl-seed', epochs: 2 }, seed })),
+});
+
+const summary = (sweepId: string, trialId: string, extra: Partial<TrialSummary> = {}): TrialSummary => ({
+  sweepId,
+  trialId,
+  runFile: `sweeps/${sweepId}/trials/${trialId}/run.json`,
+  epochs: 2,
+  bestEpoch: 2,
+  stoppedEarly: false,
+  resumedEpochs: 0,
+  test: {},
+  durationMs: 1,
+  trainMs: 1,
+  cpuMs: 1,
+  peakRssMiB: 1,
+  ...extra,
+});
+
+describe('SweepStatusReader', () => {
+  let redis: Redis;
+  let workerRedis: Redis;
+  let prefix: string;
+  let producer: PipelineProducer;
+  let reader: SweepStatusReader;
+
+  beforeEach(() => {
+    redis = createRedis(inject('redisUrl'));
+    workerRedis = createRedis(inject('redisUrl'), { role: 'worker' });
+    prefix = `test-${randomUUID()}`;
+    producer = new PipelineProducer(redis, { prefix });
+    reader = new SweepStatusReader(redis, prefix);
+  });
+
+  afterEach(async () => {
+    await reader.close();
+    for (const name of Object.values(QUEUES)) await producer.queue(name).obliterate({ force: true });
+    await producer.close();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    workerRedis.disconnect();
+  });
+
+  /**
+   * A stand-in trainer: `good` reports two epochs and completes, `pruned` is stopped by the scheduler,
+   * `bad` fails for good, `slow` reports one epoch and stays running until `release` is called.
+   */
+  async function runTrials(count: number) {
+    const curves = new TrialCurves(redis, prefix);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let ended = 0;
+    let started = 0;
+    const worker = new Worker<TrialJob, TrialSummary>(
+      QUEUES.train,
+      async (job: Job<TrialJob>) => {
+        started++;
+        const { sweepId, trialId } = job.data;
+        if (trialId === 'bad') throw new UnrecoverableError('TrialConfigError: arch: unknown');
+        const losses = trialId === 'good' ? [0.9, 0.4] : trialId === 'pruned' ? [2.5] : [1.5];
+        for (const [i, loss] of losses.entries()) {
+          await curves.record(sweepId, trialId, i + 1, { loss, shape_acc: 1 - loss / 3 });
+          await job.updateProgress({
+            phase: 'train',
+            epoch: i + 1,
+            epochs: 2,
+            bestEpoch: 1,
+            train: { loss },
+            val: { loss, shape_acc: 1 - loss / 3 },
+          });
+        }
+        if (trialId === 'slow') await held;
+        if (trialId === 'pruned')
+          return summary(sweepId, trialId, { stoppedByScheduler: 'rung 1: ranks 2 of 2' });
+        return summary(sweepId, trialId);
+      },
+      { connection: workerRedis, prefix, concurrency: 4 },
+    );
+    worker.on('error', () => {});
+    const settled = new Promise<void>((resolve) => {
+      const onEnd = () => ++ended === count && resolve();
+      worker.on('completed', onEnd).on('failed', onEnd);
+    });
+    return { worker, release, settled, started: () => started };
+  }
+
+  it('reports each trial with its state, progress and objective, the counts and the best trial', async () => {
+    await producer.enqueueSweep(plan('sw', ['good', 'pruned', 'bad', 'slow']));
+    expect((await reader.status('sw'))?.state).toBe('queued');
+    const trainer = await runTrials(3);
+    try {
+      await trainer.settled;
+      for (let i = 0; i < 100 && (await reader.status('sw'))?.counts.running !== 1; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      const status = await reader.status('sw');
+      expect(status).toMatchObject({
+        state: 'running',
+        objective: { metric: 'val_loss', mode: 'min' },
+        counts: { total: 4, done: 2, failed: 1, running: 1, waiting: 0, cancelled: 0 },
+        best: { trialId: 'good', value: 0.4 },
+      });
+      expect(status?.trials.map((t) => [t.trialId, t.state])).toEqual([
+        ['good', 'completed'],
+        ['pruned', 'stopped'],
+        ['bad', 'failed'],
+        ['slow', 'running'],
+      ]);
+      const [good, pruned, bad, slow] = status?.trials ?? [];
+      expect(good).toMatchObject({
+        jobId: trialJobId('sw', 'good'),
+        attempts: 1,
+        objective: 0.4,
+        progress: { phase: 'train', epoch: 2, epochs: 2, val: { loss: 0.4 } },
+      });
+      expect(pruned?.reason).toBe('rung 1: ranks 2 of 2');
+      expect(bad?.reason).toBe('TrialConfigError: arch: unknown');
+      expect(slow).toMatchObject({ progress: { epoch: 1, epochs: 2 }, objective: 1.5 });
+    } finally {
+      trainer.release();
+      await trainer.worker.close();
+    }
+  });
+
+  it('a sweep whose trials all failed is failed; an objective in the plan ranks by it', async () => {
+    await producer.enqueueSweep({
+      ...plan('all-bad', ['bad']),
+      objective: { metric: 'val_shape_acc', mode: 'max' },
+    });
+    const trainer = await runTrials(1);
+    await trainer.settled;
+    await trainer.worker.close();
+    const status = await reader.status('all-bad');
+    expect(status).toMatchObject({ state: 'failed', objective: { metric: 'val_shape_acc', mode: 'max' } });
+    expect(status?.best).toBeUndefined();
+  });
+
+  it('a cancelled sweep lists its removed trials as cancelled', async () => {
+    await producer.enqueueSweep(plan('cx', ['a', 'b']));
+    await producer.sweeps.markCancelled('cx');
+    await producer.queue(QUEUES.train).remove(trialJobId('cx', 'b'));
+    const status = await reader.status('cx');
+    expect(status?.state).toBe('cancelled');
+    expect(status?.trials.map((t) => t.state)).toEqual(['waiting', 'cancelled']);
+    expect(status?.counts).toMatchObject({ waiting: 1, cancelled: 1 });
+  });
+
+  it('lists sweeps newest first with their state and counts; knows no unknown sweep', async () => {
+    await producer.enqueueSweep(plan('first', ['a']));
+    await new Promise((r) => setTimeout(r, 5));
+    await producer.enqueueSweep(plan('second', ['a', 'b']));
+    expect(await reader.latest()).toBe('second');
+    const list = await reader.listSweeps();
+    expect(list.map((s) => [s.sweepId, s.name, s.state, s.counts.total])).toEqual([
+      ['second', 'sweep second', 'queued', 2],
+      ['first', 'sweep first', 'queued', 1],
+    ]);
+    expect(await reader.status('nope')).toBeUndefined();
+  });
+});
