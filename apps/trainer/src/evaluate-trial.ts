@@ -4,24 +4,34 @@ import {
   type CompletedRunRecord,
   type Evaluation,
   evaluateHeads,
+  type HeadsInput,
   parseRunRecord,
   RUN_RECORD_FORMAT,
   RUN_RECORD_VERSION,
   runMetrics,
+  type SamplePredictions,
+  samplePredictions,
 } from '@repo/metrics';
 import { type HistoryEntry, predict } from '@repo/model';
 import { version_core } from '@tensorflow/tfjs-core';
 import { type LayersModel, version_layers } from '@tensorflow/tfjs-layers';
 
-/** Scores the model's three heads on the test split (predicting in batches). */
-export function evaluateTrial(model: LayersModel, test: SplitData): Evaluation {
+/**
+ * Scores the model's three heads on the test split (predicting in batches), and keeps the first test
+ * samples' predictions and every position error for reports (predictions.json).
+ */
+export function evaluateTrial(
+  model: LayersModel,
+  test: SplitData,
+): { evaluation: Evaluation; predictions: SamplePredictions } {
   const prediction = predict(model, test);
-  return evaluateHeads({
+  const heads: HeadsInput = {
     imageSize: test.imageSize,
     position: { true: test.positions, pred: prediction.positions },
     shape: { true: test.shapes, pred: prediction.shapes, labels: SHAPES },
     colour: { true: test.colours, pred: prediction.colours, labels: COLOURS },
-  });
+  };
+  return { evaluation: evaluateHeads(heads), predictions: samplePredictions(heads) };
 }
 
 export interface RunRecordInput {

@@ -70,11 +70,12 @@ export async function runTrial(data: unknown, context: TrialContext): Promise<Tr
   try {
     const { trained, tuned, trainMs } = await fit(model, dataset, setup, dir, context);
     // The test split is read only now: it never feeds training, early stopping or fine-tuning.
-    const evaluation = evaluateTrial(model, await dataset.readSplit('test'));
+    const { evaluation, predictions } = evaluateTrial(model, await dataset.readSplit('test'));
 
     await dir.writeModel((modelDir) => saveModel(model, modelDir));
     await dir.writeJson('history.json', { train: trained.history, fineTune: tuned?.history });
     await dir.writeJson('confusion.json', confusionMatrices(evaluation));
+    await dir.writeJson('predictions.json', predictions);
     const record = completedRunRecord({
       trial,
       runId: context.jobId,

@@ -10,6 +10,7 @@ import { type TrialSummary, trialSummarySchema } from '@repo/contracts';
  *     model/{model.json,weights.bin}      the trained model (TF.js layers format)
  *     history.json                        per-epoch losses and metrics of each phase
  *     confusion.json                      test-split confusion matrices (shape, colour)
+ *     predictions.json                    first 12 test samples' predictions, every position error
  *     summary.json                        the job's return value
  *     run.json                            the RunRecord, written last: it marks the trial complete
  */

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRedis, QUEUES, reportJobId, trialJobId } from '@repo/contracts';
 import { datasetId, datasetSpecSchema } from '@repo/dataset';
-import { parseRunRecord } from '@repo/metrics';
+import { parseRunRecord, samplePredictionsSchema } from '@repo/metrics';
 import { QueueEvents } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { PipelineFixture, tinySweep } from './pipeline-fixture.js';
@@ -55,7 +55,14 @@ describe('the sweep pipeline', () => {
       expect(await fixture.producer.queue(QUEUES.train).getJobCountByTypes('completed', 'failed')).toBe(4);
       for (const trialId of ['t1', 't2', 't3']) {
         const files = await readdir(fixture.layout.trialDir('e2e', trialId));
-        expect(files.sort()).toEqual(['confusion.json', 'history.json', 'model', 'run.json', 'summary.json']);
+        expect(files.sort()).toEqual([
+          'confusion.json',
+          'history.json',
+          'model',
+          'predictions.json',
+          'run.json',
+          'summary.json',
+        ]);
         const summary = await fixture.trialSummary(trialJobId('e2e', trialId));
         expect(summary.epochs).toBe(2);
         const runFile = join(fixture.artifacts, summary.runFile);
@@ -66,6 +73,13 @@ describe('the sweep pipeline', () => {
           runId: trialJobId('e2e', trialId),
         });
         expect(record.history).toHaveLength(2);
+        const predictionsFile = join(fixture.layout.trialDir('e2e', trialId), 'predictions.json');
+        const predictions = samplePredictionsSchema.parse(
+          JSON.parse(await readFile(predictionsFile, 'utf8')),
+        );
+        const tested = record.status === 'completed' ? record.test.position.count : Number.NaN;
+        expect(predictions.positionErrorsPx).toHaveLength(tested);
+        expect(predictions.samples).toHaveLength(Math.min(12, tested));
       }
       expect(progress).toContainEqual(expect.objectContaining({ phase: 'train', epoch: 2, epochs: 2 }));
       expect((await fixture.producer.sweeps.get('e2e'))?.reportFile).toBe(

@@ -38,3 +38,10 @@ export {
   runRecordSchema,
   safeParseRunRecord,
 } from './run-record.js';
+export {
+  PREDICTIONS_FORMAT,
+  PREDICTIONS_VERSION,
+  type SamplePredictions,
+  samplePredictions,
+  samplePredictionsSchema,
+} from './sample-predictions.js';
