@@ -57,7 +57,7 @@ export {
   type TrialState,
   type TrialStatus,
 } from './sweep-status.js';
-export { type EpochMetrics, TrialCurves } from './trial-curves.js';
+export { type EpochMetrics, type EpochRecord, TrialCurves } from './trial-curves.js';
 export { EnvError, parseEnv, type WorkerEnv, workerEnvSchema } from './worker-env.js';
 export {
   closeOnSignals,

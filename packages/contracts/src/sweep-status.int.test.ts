@@ -79,7 +79,11 @@ describe('SweepStatusReader', () => {
         if (trialId === 'bad') throw new UnrecoverableError('TrialConfigError: arch: unknown');
         const losses = trialId === 'good' ? [0.9, 0.4] : trialId === 'pruned' ? [2.5] : [1.5];
         for (const [i, loss] of losses.entries()) {
-          await curves.record(sweepId, trialId, i + 1, { loss, shape_acc: 1 - loss / 3 });
+          await curves.record(sweepId, trialId, {
+            epoch: i + 1,
+            train: { loss },
+            val: { loss, shape_acc: 1 - loss / 3 },
+          });
           await job.updateProgress({
             phase: 'train',
             epoch: i + 1,

@@ -5,7 +5,7 @@ import { type TrialProgress, trialProgressSchema, trialSummarySchema } from './j
 import { QUEUES } from './queue-names.js';
 import { DEFAULT_OBJECTIVE, type SweepObjective } from './sweep-plan.js';
 import { DEFAULT_QUEUE_PREFIX, type SweepInfo, SweepRegistry } from './sweep-registry.js';
-import { type EpochMetrics, TrialCurves } from './trial-curves.js';
+import { type EpochMetrics, type EpochRecord, TrialCurves } from './trial-curves.js';
 
 /**
  * Where a sweep stands:
@@ -178,7 +178,7 @@ function trialStatus(
   job: Job | undefined,
   jobState: string | undefined,
   cancelled: boolean,
-  curve: EpochMetrics[] | undefined,
+  curve: EpochRecord[] | undefined,
   objective: SweepObjective,
 ): TrialStatus {
   const status: TrialStatus = { trialId, jobId, state: 'missing', attempts: job?.attemptsMade ?? 0 };
@@ -221,11 +221,11 @@ function trialStatus(
 }
 
 /** Best value of the objective metric over the curve; undefined when no epoch has it. */
-function bestValue(curve: EpochMetrics[], objective: SweepObjective): number | undefined {
+function bestValue(curve: EpochRecord[], objective: SweepObjective): number | undefined {
   const name = objective.metric.slice('val_'.length);
   let best: number | undefined;
-  for (const epoch of curve) {
-    const value = epoch[name];
+  for (const { val } of curve) {
+    const value = val[name];
     if (value === undefined || Number.isNaN(value)) continue;
     if (best === undefined || (objective.mode === 'min' ? value < best : value > best)) best = value;
   }
