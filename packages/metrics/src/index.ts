@@ -18,10 +18,11 @@ export {
   reportFromConfusion,
   type ZeroDivision,
 } from './classification-report.js';
+export { canonicalJson } from './config-key.js';
 export { type ConfusionMatrix, confusionMatrix, normaliseRows } from './confusion-matrix.js';
 export { AggregationError, InvalidRunRecordError, MetricsInputError } from './errors.js';
 export { type Evaluation, evaluateHeads, type HeadsInput } from './evaluate-heads.js';
-export { combinedScore, DEFAULT_OBJECTIVE, type Objective, objectiveFor } from './objective.js';
+export { combinedScore, DEFAULT_OBJECTIVE, isRateMetric, type Objective, objectiveFor } from './objective.js';
 export { type AxisErrors, type RegressionMetrics, regressionMetrics } from './regression.js';
 export { type ConfusionRenderOptions, renderConfusionMatrix } from './render-confusion-matrix.js';
 export { type LeaderboardRenderOptions, renderLeaderboard } from './render-leaderboard.js';

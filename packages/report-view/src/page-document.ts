@@ -1,0 +1,39 @@
+import { escapeHtml } from './escape.js';
+import { ASSET_FILES, type PageAssets } from './page-assets.js';
+
+export interface DocumentOptions {
+  title: string;
+  /** The page's `<main>` content (already escaped HTML). */
+  main: string;
+  assets: PageAssets;
+  /** Polled while the page is open: the URL of the `<main>` content, swapped in when it changes. */
+  refreshUrl?: string;
+  /** Links in the header bar (server pages only). */
+  nav?: boolean;
+}
+
+/** A whole HTML page around `main`, with the chart library, page script and styles linked or inlined. */
+export function renderDocument(options: DocumentOptions): string {
+  const { assets } = options;
+  const head =
+    assets.mode === 'linked'
+      ? `<link rel="stylesheet" href="${escapeHtml(assets.base + ASSET_FILES.style)}">` +
+        `<script src="${escapeHtml(assets.base + ASSET_FILES.chartJs)}" defer></script>` +
+        `<script src="${escapeHtml(assets.base + ASSET_FILES.script)}" defer></script>`
+      : `<style>${assets.style}</style>` +
+        `<script>${scriptText(assets.chartJs)}</script>` +
+        `<script>${scriptText(assets.script)}</script>`;
+  const nav = options.nav ? '<nav><a href="/">Sweeps</a> <a href="/queues">Queues</a></nav>' : '';
+  const refresh = options.refreshUrl ? ` data-refresh="${escapeHtml(options.refreshUrl)}"` : '';
+  return (
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    `<title>${escapeHtml(options.title)}</title>${head}</head>` +
+    `<body><header><h1>mtl-sweeps</h1>${nav}</header><main id="content"${refresh}>${options.main}</main></body></html>\n`
+  );
+}
+
+/** Script text safe inline: no `</script` can close the element early; source map comments dropped. */
+function scriptText(source: string): string {
+  return source.replace(/\/\/# sourceMappingURL=\S+\s*$/, '').replace(/<\/(script)/gi, '<\\/$1');
+}

@@ -1,0 +1,38 @@
+import { escapeHtml } from './escape.js';
+import type { HeadMatrix } from './sweep-view.js';
+
+/**
+ * A confusion matrix as an HTML table, true classes down and predicted across; each cell shaded by
+ * its row-normalised share (classes q0…q10), showing counts or row percentages.
+ */
+export function renderHeatmap(matrix: HeadMatrix, kind: 'counts' | 'normalised', caption: string): string {
+  const header = matrix.labels.map((label) => `<th scope="col">${escapeHtml(label)}</th>`).join('');
+  const rows = matrix.counts.map((row, i) => {
+    const cells = row.map((count, j) => {
+      const share = matrix.normalised[i]?.[j] ?? 0;
+      const text = kind === 'counts' ? String(count) : `${(share * 100).toFixed(1)}%`;
+      const diagonal = i === j ? ' diag' : '';
+      return `<td class="q${Math.round(share * 10)}${diagonal}" data-true="${escapeHtml(matrix.labels[i])}" data-pred="${escapeHtml(matrix.labels[j])}">${text}</td>`;
+    });
+    const total = row.reduce((sum, count) => sum + count, 0);
+    return `<tr><th scope="row">${escapeHtml(matrix.labels[i])}</th>${cells.join('')}${kind === 'counts' ? `<td class="total">${total}</td>` : ''}</tr>`;
+  });
+  return (
+    `<table class="heatmap" data-kind="${kind}"><caption>${escapeHtml(caption)}</caption>` +
+    `<thead><tr><th scope="col">true \\ pred</th>${header}${kind === 'counts' ? '<th scope="col">total</th>' : ''}</tr></thead>` +
+    `<tbody>${rows.join('')}</tbody></table>`
+  );
+}
+
+/** Counts and row-normalised tables of both classification heads, each tagged with its head. */
+export function renderHeadHeatmaps(confusion: { shape: HeadMatrix; colour: HeadMatrix }): string {
+  return (['shape', 'colour'] as const)
+    .map(
+      (head) =>
+        `<div class="heatmaps" data-head="${head}">` +
+        renderHeatmap(confusion[head], 'counts', `${head}: counts`) +
+        renderHeatmap(confusion[head], 'normalised', `${head}: row-normalised (recall on the diagonal)`) +
+        '</div>',
+    )
+    .join('');
+}

@@ -1,0 +1,106 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluateHeads } from '@repo/metrics';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMeanStd } from './format.js';
+import { loadSweepView } from './load-sweep-view.js';
+import { inlineAssets } from './page-assets.js';
+import { renderSweepPage } from './render-sweep-page.js';
+import { renderSweepsPage } from './render-sweeps-page.js';
+import { buildSweepView, type SweepView } from './sweep-view.js';
+import { HOSTILE_NAME, type SweepFixture, writeSweepFixture } from './testing/sweep-fixture.js';
+
+const linked = { mode: 'linked', base: '/assets/' } as const;
+let root: string;
+let fixture: SweepFixture;
+let view: SweepView;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'mtl-report-page-'));
+  fixture = await writeSweepFixture(root);
+  view = await loadSweepView(fixture.layout, fixture.sweepId);
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+/** The text of every `<td>` of the first table after `marker`. */
+function cellsAfter(html: string, marker: string): string[] {
+  const table =
+    html.slice(html.lastIndexOf('<table', html.indexOf(marker))).match(/<table[\s\S]*?<\/table>/)?.[0] ?? '';
+  return [...table.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((match) => match[1]!);
+}
+
+describe('renderSweepPage', () => {
+  it('escapes the sweep name and failure reasons everywhere', () => {
+    const html = renderSweepPage(view, { assets: linked, links: true, reaggregateUrl: '/x' });
+    expect(html).not.toContain('<script>alert');
+    expect(html).not.toContain('<b>bad</b>');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;friends&#39;');
+    expect(html).toContain('TrialConfigError: &lt;b&gt;bad&lt;/b&gt; width');
+  });
+
+  it('escapes class labels in heatmaps and sample captions', () => {
+    const hostile = '<img src=x onerror=alert(1)>';
+    const record = structuredClone(fixture.runs[0]!.record);
+    const { heads } = fixture.runs[0]!;
+    record.test = evaluateHeads({ ...heads, shape: { ...heads.shape, labels: [hostile, 'b', 'c'] } });
+    const page = renderSweepPage(
+      buildSweepView({ sweepId: 's', runs: [{ trialId: 't', source: 'run.json', record }] }),
+      { assets: linked },
+    );
+    expect(page).not.toContain(hostile);
+    expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('shows one leaderboard row per configuration with mean ± std from the fixture', () => {
+    const html = renderSweepPage(view, { assets: linked });
+    expect(html.match(/data-testid="leaderboard-row"/g)).toHaveLength(2);
+    // The 0.001 configuration pools t000 (MAE (1+2)/2) and t001 ((3+0)/2): mean 1.5, std 0.
+    const pooled = [1.5, 1.5];
+    const shown = cellsAfter(html, 'id="leaderboard"');
+    expect(shown).toContain(formatMeanStd('position_mae_px', 1.5, Math.abs(pooled[0]! - pooled[1]!)));
+    expect(shown).toContain('3.50'); // t002 alone: (4 + 3) / 2
+  });
+
+  it('prints each run’s confusion counts and row percentages', () => {
+    const html = renderSweepPage(view, { assets: linked });
+    const run = view.runs.find((r) => r.trialId === 't001')!;
+    const section = html.slice(html.indexOf('id="run-t001"'));
+    const counts = cellsAfter(section, 'data-kind="counts"');
+    const expected = run.confusion.shape.counts.flatMap((row) => [
+      ...row.map(String),
+      String(row.reduce((a, b) => a + b, 0)),
+    ]);
+    expect(counts).toEqual(expected);
+    const shares = cellsAfter(section, 'data-kind="normalised"');
+    expect(shares).toEqual(
+      run.confusion.shape.normalised.flatMap((row) => row.map((share) => `${(share * 100).toFixed(1)}%`)),
+    );
+  });
+
+  it('draws the 12 samples of each run over the shared images', () => {
+    const html = renderSweepPage(view, { assets: linked });
+    expect(html.match(/<image id="sample-image-/g)).toHaveLength(12);
+    expect(html.match(/data-testid="sample"/g)).toHaveLength(12 * view.runs.length);
+  });
+
+  it('inlines Chart.js and the page script into one self-contained file', async () => {
+    const html = renderSweepPage(view, { assets: await inlineAssets() });
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+    expect(html).not.toContain('/assets/');
+    expect(html).toContain('Chart');
+    // Every script element ends where it should: no stray closer inside the inlined code.
+    expect(html.match(/<script/g)?.length).toBe(html.match(/<\/script>/g)?.length);
+  });
+});
+
+describe('renderSweepsPage', () => {
+  it('lists sweeps with escaped names and a link per sweep', () => {
+    const html = renderSweepsPage(
+      [{ sweepId: 'a-1', name: HOSTILE_NAME, state: 'running', done: 2, failed: 1, trials: 4 }],
+      linked,
+    );
+    expect(html).toContain('<a href="/sweeps/a-1">&lt;script&gt;');
+    expect(html).toContain('<td>2 / 4</td><td>1</td>');
+  });
+});

@@ -1,0 +1,45 @@
+import { escapeHtml } from './escape.js';
+import { formatMetric } from './format.js';
+import type { PageAssets } from './page-assets.js';
+import { renderDocument } from './page-document.js';
+import type { SweepListEntry } from './sweep-list.js';
+
+/** The sweeps list as a whole page (polled for fresh content while open). */
+export function renderSweepsPage(
+  sweeps: readonly SweepListEntry[],
+  assets: PageAssets,
+  refreshUrl?: string,
+): string {
+  return renderDocument({
+    title: 'Sweeps',
+    main: renderSweepsContent(sweeps),
+    assets,
+    ...(refreshUrl ? { refreshUrl } : {}),
+    nav: true,
+  });
+}
+
+/** The list's `<main>` content: one row per sweep, newest first as given. */
+export function renderSweepsContent(sweeps: readonly SweepListEntry[]): string {
+  const rows = sweeps.map((sweep) => {
+    const href = `/sweeps/${encodeURIComponent(sweep.sweepId)}`;
+    const best = sweep.best
+      ? `${formatMetric(sweep.best.metric, sweep.best.value)} (${sweep.best.metric})`
+      : '–';
+    return (
+      `<tr data-testid="sweep-row"><td><a href="${escapeHtml(href)}">${escapeHtml(sweep.name)}</a></td>` +
+      `<td><code>${escapeHtml(sweep.sweepId)}</code></td>` +
+      `<td><span class="state state-${escapeHtml(sweep.state)}">${escapeHtml(sweep.state)}</span></td>` +
+      `<td>${sweep.done}${sweep.trials !== undefined ? ` / ${sweep.trials}` : ''}</td><td>${sweep.failed}</td>` +
+      `<td>${escapeHtml(best)}</td><td>${escapeHtml(sweep.createdAt ?? '')}</td></tr>`
+    );
+  });
+  return (
+    '<section><h2>Sweeps</h2>' +
+    (sweeps.length === 0
+      ? '<p>No sweep yet: enqueue one with <code>mtl sweep FILE</code>.</p>'
+      : '<table id="sweeps"><thead><tr><th>name</th><th>id</th><th>state</th><th>trials done</th><th>failed</th>' +
+        `<th>best objective</th><th>created</th></tr></thead><tbody>${rows.join('')}</tbody></table>`) +
+    '</section>'
+  );
+}

@@ -1,0 +1,53 @@
+import type { ArtifactLayout } from '@repo/contracts';
+import { readJson, readReportFile, sweepIds, trialIds } from './sweep-files.js';
+
+/** One row of the sweeps list. */
+export interface SweepListEntry {
+  sweepId: string;
+  name: string;
+  state: string;
+  /** Trials planned, when known. */
+  trials?: number;
+  /** Trials completed (or stopped by the scheduler). */
+  done: number;
+  failed: number;
+  best?: { metric: string; value: number };
+  createdAt?: string;
+}
+
+/**
+ * The sweeps found under ARTIFACTS_DIR/sweeps, from report.json where written, else from the trials'
+ * run records: what a list shows without Redis.
+ */
+export async function listSweepsFromArtifacts(layout: ArtifactLayout): Promise<SweepListEntry[]> {
+  const entries: SweepListEntry[] = [];
+  for (const sweepId of await sweepIds(layout)) {
+    const report = await readReportFile(layout, sweepId);
+    if (report) {
+      const best = report.aggregate.best.find(
+        (run) => run.objective.metric === report.aggregate.objective.metric,
+      );
+      entries.push({
+        sweepId,
+        name: report.name,
+        state: report.counts.pending > 0 ? 'running' : 'completed',
+        trials: report.counts.trials,
+        done: report.counts.completed,
+        failed: report.counts.failed,
+        ...(best ? { best: { metric: best.objective.metric, value: best.value } } : {}),
+      });
+      continue;
+    }
+    let done = 0;
+    let failed = 0;
+    for (const trialId of await trialIds(layout, sweepId)) {
+      const record = (await readJson(`${layout.trialDir(sweepId, trialId)}/run.json`)) as {
+        status?: unknown;
+      } | null;
+      if (record?.status === 'failed') failed++;
+      else if (record?.status === 'completed' || record?.status === 'stopped-early-by-scheduler') done++;
+    }
+    entries.push({ sweepId, name: sweepId, state: 'running', done, failed });
+  }
+  return entries;
+}

@@ -1,0 +1,174 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ArtifactLayout } from '@repo/contracts';
+import {
+  COLOURS,
+  datasetId,
+  datasetSpecSchema,
+  openDataset,
+  SHAPES,
+  type SplitData,
+  writeDataset,
+} from '@repo/dataset';
+import {
+  aggregateRuns,
+  type CompletedRunRecord,
+  evaluateHeads,
+  type HeadsInput,
+  RUN_RECORD_FORMAT,
+  RUN_RECORD_VERSION,
+  samplePredictions,
+} from '@repo/metrics';
+
+/** One fixture trial: how far off its positions are, and which test samples it misclassifies. */
+export interface FixtureTrial {
+  trialId: string;
+  config: CompletedRunRecord['config'];
+  seed: number;
+  /** Every prediction is off by (dx, dy) pixels. */
+  offset: [number, number];
+  /** Test sample indices whose shape is predicted as the next class. */
+  wrongShapes: number[];
+  /** Test sample indices whose colour is predicted as the next class. */
+  wrongColours: number[];
+}
+
+/** A name that must be escaped everywhere it shows. */
+export const HOSTILE_NAME = `<script>alert("x")</script> & 'friends'`;
+
+export const FIXTURE_TRIALS: FixtureTrial[] = [
+  {
+    trialId: 't000',
+    config: { arch: 'mtl-seed', learningRate: 0.001 },
+    seed: 0,
+    offset: [1, 2],
+    wrongShapes: [],
+    wrongColours: [],
+  },
+  {
+    trialId: 't001',
+    config: { arch: 'mtl-seed', learningRate: 0.001 },
+    seed: 1,
+    offset: [3, 0],
+    wrongShapes: [0],
+    wrongColours: [],
+  },
+  {
+    trialId: 't002',
+    config: { arch: 'mtl-seed', learningRate: 0.01 },
+    seed: 0,
+    offset: [4, 3],
+    wrongShapes: [],
+    wrongColours: [1, 2],
+  },
+];
+
+export interface SweepFixture {
+  layout: ArtifactLayout;
+  sweepId: string;
+  datasetId: string;
+  /** The dataset's test split: the truth every run is scored against. */
+  test: SplitData;
+  /** Each trial's scoring input (truth and its predictions) and run record. */
+  runs: { trial: FixtureTrial; heads: HeadsInput; record: CompletedRunRecord }[];
+  failed: { trialId: string; reason: string };
+}
+
+/**
+ * Writes a small finished sweep into `root` as the workers would: a 32×32 dataset with 12 test images,
+ * three completed trials (run.json, predictions.json), one failed one, and report.json.
+ */
+export async function writeSweepFixture(root: string, sweepId = 'fixture-sweep'): Promise<SweepFixture> {
+  const layout = new ArtifactLayout(root);
+  const spec = datasetSpecSchema.parse({ imageSize: 32, samples: 4, test: 12, seed: 7 });
+  const id = datasetId(spec);
+  await writeDataset(spec, layout.datasetDir(id));
+  const test = await (await openDataset(layout.datasetDir(id))).readSplit('test');
+  const runs = [];
+  for (const trial of FIXTURE_TRIALS) {
+    const heads = scoringInput(test, trial);
+    const record = runRecord(sweepId, id, trial, heads);
+    const dir = layout.trialDir(sweepId, trial.trialId);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'run.json'), JSON.stringify(record));
+    await writeFile(join(dir, 'predictions.json'), JSON.stringify(samplePredictions(heads)));
+    runs.push({ trial, heads, record });
+  }
+  const failed = { trialId: 't003', reason: 'TrialConfigError: <b>bad</b> width' };
+  await mkdir(layout.trialDir(sweepId, failed.trialId), { recursive: true });
+  const aggregate = aggregateRuns(
+    runs.map(({ record, trial }) => ({
+      source: join(layout.trialDir(sweepId, trial.trialId), 'run.json'),
+      json: record,
+    })),
+  );
+  await writeFile(
+    layout.reportFile(sweepId, 'json'),
+    JSON.stringify({
+      format: 'mtl-sweep-report',
+      version: 1,
+      sweepId,
+      name: HOSTILE_NAME,
+      datasetId: id,
+      generatedAt: '2026-01-01T00:10:00.000Z',
+      counts: { trials: 4, completed: 3, failed: 1, pending: 0 },
+      completed: [],
+      failed: [failed],
+      pending: [],
+      aggregate,
+    }),
+  );
+  return { layout, sweepId, datasetId: id, test, runs, failed };
+}
+
+function scoringInput(test: SplitData, trial: FixtureTrial): HeadsInput {
+  const next = (values: Uint8Array, wrong: number[], classes: number) =>
+    Array.from(values, (value, i) => (wrong.includes(i) ? (value + 1) % classes : value));
+  return {
+    imageSize: test.imageSize,
+    position: {
+      true: Array.from(test.positions),
+      pred: Array.from(test.positions, (value, i) => value + trial.offset[i % 2]!),
+    },
+    shape: {
+      true: Array.from(test.shapes),
+      pred: next(test.shapes, trial.wrongShapes, SHAPES.length),
+      labels: SHAPES,
+    },
+    colour: {
+      true: Array.from(test.colours),
+      pred: next(test.colours, trial.wrongColours, COLOURS.length),
+      labels: COLOURS,
+    },
+  };
+}
+
+function runRecord(
+  sweepId: string,
+  dataset: string,
+  trial: FixtureTrial,
+  heads: HeadsInput,
+): CompletedRunRecord {
+  const epoch = (n: number) => ({
+    epoch: n,
+    train: { loss: 3 / n, position_loss: 1 / n, shape_loss: 1 / n, colour_loss: 1 / n },
+    val: { loss: 3.3 / n, position_loss: 1.1 / n, shape_loss: 1.1 / n, colour_loss: 1.1 / n },
+  });
+  return {
+    format: RUN_RECORD_FORMAT,
+    version: RUN_RECORD_VERSION,
+    runId: `${sweepId}.${trial.trialId}`,
+    sweepId,
+    config: trial.config,
+    seed: trial.seed,
+    dataset: { id: dataset, sha256: '0'.repeat(64) },
+    backend: 'cpu',
+    packages: {},
+    startedAt: '2026-01-01T00:00:00.000Z',
+    endedAt: '2026-01-01T00:01:00.000Z',
+    status: 'completed',
+    history: [epoch(1), epoch(2), epoch(3)],
+    test: evaluateHeads(heads),
+    modelPath: `sweeps/${sweepId}/trials/${trial.trialId}/model`,
+  };
+}
