@@ -34,3 +34,14 @@ export class SweepConflictError extends Error {
     this.sweepId = sweepId;
   }
 }
+
+/** An operation a cancelled sweep refuses (e.g. retrying its failed trials). */
+export class SweepCancelledError extends Error {
+  override readonly name = 'SweepCancelledError';
+  readonly sweepId: string;
+
+  constructor(sweepId: string) {
+    super(`sweep ${sweepId} was cancelled; enqueue its spec under a new name to run it again`);
+    this.sweepId = sweepId;
+  }
+}

@@ -1,5 +1,5 @@
 export { ArtifactLayout } from './artifact-layout.js';
-export { PayloadError, parsePayload, SweepConflictError } from './errors.js';
+export { PayloadError, parsePayload, SweepCancelledError, SweepConflictError } from './errors.js';
 export { datasetJobId, type Id, idSchema, reportJobId, shardJobId, trialJobId } from './ids.js';
 export { JOB_OPTIONS } from './job-options.js';
 export {
@@ -23,10 +23,12 @@ export {
 } from './job-payloads.js';
 export { type LocalRedis, redisAnswers, startLocalRedis } from './local-redis.js';
 export {
+  type CancelledSweep,
   type EnqueuedDataset,
   type EnqueuedSweep,
   PipelineProducer,
   type PipelineProducerOptions,
+  type RetriedSweep,
 } from './pipeline-producer.js';
 export { QUEUES, type QueueName } from './queue-names.js';
 export {

@@ -1,7 +1,7 @@
 import { type DatasetSpecInput, datasetId, datasetSpecSchema, SPLITS, shardCount } from '@repo/dataset';
 import { FlowProducer, type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { parsePayload, SweepConflictError } from './errors.js';
+import { parsePayload, SweepCancelledError, SweepConflictError } from './errors.js';
 import { datasetJobId, reportJobId, shardJobId, trialJobId } from './ids.js';
 import { JOB_OPTIONS } from './job-options.js';
 import { JOB_NAMES, type ManifestJob, type ReportJob, type ShardJob, type TrialJob } from './job-payloads.js';
@@ -23,6 +23,26 @@ export interface EnqueuedDataset {
   shards: number;
   /** False when the dataset was already enqueued (nothing was added). */
   created: boolean;
+}
+
+/** What `cancelSweep` did. */
+export interface CancelledSweep {
+  sweepId: string;
+  /** Trials removed before they ran (waiting, delayed or backing off before a retry). */
+  removed: string[];
+  /** Trials training now: they stop at their next epoch boundary (their checkpoint stays). */
+  stopping: string[];
+  /** Trials already ended (completed, stopped or failed): kept as they are. */
+  ended: string[];
+}
+
+/** What `retryFailed` did. */
+export interface RetriedSweep {
+  sweepId: string;
+  /** Failed trials moved back to the queue under their own ids, with fresh attempts. */
+  retried: string[];
+  /** True when the sweep's report had been written: it is written again once the retried trials end. */
+  reportReopened: boolean;
 }
 
 export interface EnqueuedSweep {
@@ -151,6 +171,63 @@ export class PipelineProducer {
       }),
     });
     return { ...result, created: true };
+  }
+
+  /**
+   * Cancels a sweep: marks it cancelled in the registry first (trainers look before each trial and
+   * after each epoch, so none starts or goes on past its epoch), then removes its trials that have
+   * not started. Nothing is lost: ended trials and their artifacts stay, and the report job still
+   * runs (once the running trials have stopped), listing the cancelled trials. Returns undefined when
+   * no sweep has that id; cancelling twice is harmless.
+   */
+  async cancelSweep(sweepId: string): Promise<CancelledSweep | undefined> {
+    if (!(await this.sweeps.markCancelled(sweepId))) return undefined;
+    const info = await this.sweeps.get(sweepId);
+    const result: CancelledSweep = { sweepId, removed: [], stopping: [], ended: [] };
+    const train = this.queues[QUEUES.train];
+    for (const { trialId } of info?.plan.trials ?? []) {
+      const job = await train.getJob(trialJobId(sweepId, trialId));
+      const state = await job?.getState();
+      if (job === undefined || state === 'unknown') continue;
+      if (state === 'completed' || state === 'failed') result.ended.push(trialId);
+      else if (state === 'active') result.stopping.push(trialId);
+      // A trial taken by a trainer in the meantime is locked and not removed: it stops at its next epoch.
+      else if ((await train.remove(job.id as string)) === 1) result.removed.push(trialId);
+      else result.stopping.push(trialId);
+    }
+    return result;
+  }
+
+  /**
+   * Re-runs a sweep's failed trials under their own ids with fresh attempts (a trial with an epoch
+   * checkpoint resumes from it). When the sweep's report was already written, its report job runs
+   * again once the retried trials end. Returns undefined when no sweep has that id; throws a
+   * SweepCancelledError for a cancelled sweep.
+   */
+  async retryFailed(sweepId: string): Promise<RetriedSweep | undefined> {
+    const info = await this.sweeps.get(sweepId);
+    if (info === undefined) return undefined;
+    if (info.cancelledAt !== undefined) throw new SweepCancelledError(sweepId);
+    const train = this.queues[QUEUES.train];
+    const retried: string[] = [];
+    for (const { trialId } of info.plan.trials) {
+      const job = await train.getJob(trialJobId(sweepId, trialId));
+      if (job === undefined || (await job.getState()) !== 'failed') continue;
+      retried.push(trialId);
+    }
+    if (retried.length === 0) return { sweepId, retried, reportReopened: false };
+    // A dataset whose generation failed is enqueued afresh, so retried trials do not wait on it in vain.
+    await this.enqueueDataset(info.plan.dataset);
+    for (const trialId of retried) {
+      const job = await train.getJob(trialJobId(sweepId, trialId));
+      await job?.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    }
+    const report = await this.queues[QUEUES.report].getJob(reportJobId(sweepId));
+    const reportState = await report?.getState();
+    // The reporter finds children pending again and waits for them (see apps/reporter).
+    const reopened = reportState === 'completed' || reportState === 'failed';
+    if (reopened) await report?.retry(reportState, { resetAttemptsMade: true });
+    return { sweepId, retried, reportReopened: reopened };
   }
 
   /** Closes the queues (idempotent); the connection stays open. */

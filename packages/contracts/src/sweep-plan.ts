@@ -24,7 +24,7 @@ export const sweepSchedulerSchema = z.discriminatedUnion('kind', [
     mode: modeSchema,
     reductionFactor: z.int().min(2),
     gracePeriod: z.int().min(1),
-    milestones: z.array(z.int().min(1)).min(1).optional(),
+    milestones: z.array(z.int().min(1)).min(1).readonly().optional(),
   }),
   z.strictObject({
     kind: z.literal('median'),
