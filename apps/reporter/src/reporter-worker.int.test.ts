@@ -123,7 +123,14 @@ describe('reporter', () => {
     // t2 fails its first attempt (retryable): it stays pending for an early re-aggregation.
     await settle(stubTrainer(false), 3);
     const early = await reaggregate('sw', { connection: redis, prefix, layout });
-    expect(early.counts).toEqual({ trials: 3, completed: 1, failed: 1, pending: 1 });
+    expect(early.counts).toEqual({
+      trials: 3,
+      completed: 1,
+      stopped: 0,
+      failed: 1,
+      cancelled: 0,
+      pending: 1,
+    });
 
     const reporter = createReporterWorker({
       connection: workerRedis,
@@ -138,12 +145,79 @@ describe('reporter', () => {
       for (let i = 0; i < 100 && (await job?.getState()) !== 'completed'; i++)
         await new Promise((r) => setTimeout(r, 100));
       const report: SweepReport = JSON.parse(await readFile(layout.reportFile('sw', 'json'), 'utf8'));
-      expect(report.counts).toEqual({ trials: 3, completed: 2, failed: 1, pending: 0 });
+      expect(report.counts).toEqual({
+        trials: 3,
+        completed: 2,
+        stopped: 0,
+        failed: 1,
+        cancelled: 0,
+        pending: 0,
+      });
       expect(report.completed.map((t) => t.trialId)).toEqual(['t1', 't2']);
       expect(report.aggregate.counts).toMatchObject({ total: 2, completed: 2, invalid: 0 });
       expect(report.aggregate.leaderboard.map((group) => group.config.trial)).toEqual(['t2', 't1']);
       expect(report.failed).toEqual([{ trialId: 'bad', reason: 'TrialConfigError: arch: unknown' }]);
       expect((await producer.sweeps.get('sw'))?.reportFile).toBe(layout.reportFile('sw', 'json'));
+    } finally {
+      await reporter.close();
+    }
+  });
+
+  it('a report reopened by retryFailed waits for the retried trials, then is written again', async () => {
+    await producer.enqueueSweep({
+      sweepId: 'rr',
+      dataset: { samples: 10, seed: 1 },
+      trials: ['t1', 'bad'].map((trialId, seed) => ({ trialId, config: { arch: 'mtl-seed' }, seed })),
+    });
+    const reporter = createReporterWorker({
+      connection: workerRedis,
+      prefix,
+      layout,
+      logger: pino({ level: 'silent' }),
+    });
+    const reportState = () => producer.queue(QUEUES.report).getJobState(reportJobId('rr'));
+    const until = async (state: string) => {
+      for (let i = 0; i < 100 && (await reportState()) !== state; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(await reportState()).toBe(state);
+    };
+    const readReport = async (): Promise<SweepReport> =>
+      JSON.parse(await readFile(layout.reportFile('rr', 'json'), 'utf8'));
+    try {
+      await settle(stubTrainer(true), 2);
+      await until('completed');
+      expect((await readReport()).counts).toMatchObject({ completed: 1, failed: 1 });
+
+      expect(await producer.retryFailed('rr')).toMatchObject({ retried: ['bad'], reportReopened: true });
+      await until('waiting-children');
+      // The retried trial now succeeds (a stand-in that records a run for it).
+      const healed = new Worker<TrialJob, TrialSummary>(
+        QUEUES.train,
+        async (job: Job<TrialJob>) => {
+          const dir = layout.trialDir('rr', job.data.trialId);
+          await mkdir(dir, { recursive: true });
+          await writeFile(join(dir, 'run.json'), JSON.stringify(runRecord('rr', job.data.trialId)));
+          return {
+            sweepId: 'rr',
+            trialId: job.data.trialId,
+            runFile: `sweeps/rr/trials/${job.data.trialId}/run.json`,
+            epochs: 1,
+            bestEpoch: 1,
+            stoppedEarly: false,
+            resumedEpochs: 0,
+            test: {},
+            durationMs: 1,
+            trainMs: 1,
+            cpuMs: 1,
+            peakRssMiB: 1,
+          };
+        },
+        { connection: workerRedis, prefix, autorun: false },
+      );
+      healed.on('error', () => {});
+      await settle(healed, 1);
+      await until('completed');
+      expect((await readReport()).counts).toMatchObject({ completed: 2, failed: 0 });
     } finally {
       await reporter.close();
     }

@@ -9,7 +9,7 @@ import {
   reportJobSchema,
   SweepRegistry,
 } from '@repo/contracts';
-import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, Queue, UnrecoverableError, WaitingChildrenError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type SweepReport, writeSweepReport } from './sweep-report.js';
@@ -36,11 +36,15 @@ export interface ReportResult {
  * and writes `sweeps/<id>/report.json`.
  */
 export function createReporterWorker(deps: ReporterDeps): Worker<ReportJob, ReportResult> {
-  const worker = new Worker<ReportJob, ReportResult>(QUEUES.report, (job) => reportSweep(job, deps), {
-    connection: deps.connection,
-    prefix: deps.prefix,
-    concurrency: 1,
-  });
+  const worker = new Worker<ReportJob, ReportResult>(
+    QUEUES.report,
+    (job, token) => reportSweep(job, deps, token),
+    {
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency: 1,
+    },
+  );
   worker.on('error', (error) => deps.logger.error({ err: error }, 'worker error'));
   worker.on('completed', (job, result) => deps.logger.info({ jobId: job.id, ...result }, 'sweep reported'));
   worker.on('failed', (job, error) =>
@@ -68,9 +72,15 @@ export async function reaggregate(
   }
 }
 
-async function reportSweep(job: Job<ReportJob>, deps: Omit<ReporterDeps, 'logger'>): Promise<ReportResult> {
+async function reportSweep(
+  job: Job<ReportJob>,
+  deps: Omit<ReporterDeps, 'logger'>,
+  token?: string,
+): Promise<ReportResult> {
   if (job.name !== JOB_NAMES.report)
     throw new UnrecoverableError(`job ${job.id}: unknown job name ${job.name}`);
+  // A report run again after `retryFailed` finds its retried trials pending: it waits for them.
+  if (token !== undefined && (await job.moveToWaitingChildren(token))) throw new WaitingChildrenError();
   let sweep: ReportJob;
   try {
     sweep = parsePayload(reportJobSchema, job.data, `job ${job.id}`);
@@ -78,8 +88,9 @@ async function reportSweep(job: Job<ReportJob>, deps: Omit<ReporterDeps, 'logger
     if (error instanceof PayloadError) throw new UnrecoverableError(error.message);
     throw error;
   }
-  const outcomes = await collectTrialOutcomes(job);
+  const registry = new SweepRegistry(deps.connection, deps.prefix);
+  const outcomes = await collectTrialOutcomes(job, await registry.isCancelled(sweep.sweepId));
   const { file, report } = await writeSweepReport(deps.layout, sweep, outcomes);
-  await new SweepRegistry(deps.connection, deps.prefix).markReported(sweep.sweepId, file);
+  await registry.markReported(sweep.sweepId, file);
   return { file, counts: report.counts };
 }

@@ -16,11 +16,25 @@ export interface SweepReport {
   name: string;
   datasetId: string;
   generatedAt: string;
-  counts: { trials: number; completed: number; failed: number; pending: number };
+  counts: {
+    trials: number;
+    completed: number;
+    stopped: number;
+    failed: number;
+    cancelled: number;
+    pending: number;
+  };
   /** Summaries of the completed trials, in the sweep's order. */
   completed: TrialSummary[];
+  /**
+   * Trials the sweep's scheduler stopped early (run.json status `stopped-early-by-scheduler`): not
+   * scored on the test split, so not in the aggregate.
+   */
+  stopped: { trialId: string; epochs: number; reason: string }[];
   /** Trials that failed for good (or whose run record cannot be read), with the reason. */
   failed: { trialId: string; reason: string }[];
+  /** Trials of a cancelled sweep that never ran or were stopped by the cancel. */
+  cancelled: { trialId: string; reason: string }[];
   /** Trials not finished yet (only in an early re-aggregation). */
   pending: string[];
   /** The completed trials' run records aggregated by configuration (seed ignored): leaderboard, best runs. */
@@ -64,11 +78,19 @@ export async function writeSweepReport(
     counts: {
       trials: sweep.trialIds.length,
       completed: valid.length,
+      stopped: outcomes.stopped.length,
       failed: failed.length,
+      cancelled: outcomes.cancelled.length,
       pending: outcomes.pending.length,
     },
     completed: valid,
+    stopped: outcomes.stopped.map(({ trialId, epochs, stoppedByScheduler }) => ({
+      trialId,
+      epochs,
+      reason: stoppedByScheduler ?? '',
+    })),
     failed,
+    cancelled: outcomes.cancelled,
     pending: outcomes.pending,
     aggregate,
   };
