@@ -8,3 +8,32 @@ export class DatasetNotReadyError extends Error {
     this.datasetId = datasetId;
   }
 }
+
+/** The sweep's scheduler stopped the trial after an epoch; `reason` says why (a rung, a median). */
+export class TrialStoppedError extends Error {
+  override readonly name = 'TrialStoppedError';
+
+  constructor(
+    readonly epoch: number,
+    readonly reason: string,
+  ) {
+    super(`stopped by the sweep's scheduler after epoch ${epoch}: ${reason}`);
+  }
+}
+
+/** The trial's sweep was cancelled (`mtl cancel`); the trial stops, its checkpoint stays. */
+export class SweepCancelledError extends Error {
+  override readonly name = 'SweepCancelledError';
+
+  constructor(
+    readonly sweepId: string,
+    completedEpochs?: number,
+  ) {
+    super(
+      `sweep ${sweepId} was cancelled` +
+        (completedEpochs === undefined
+          ? ' before this trial started'
+          : `; stopped after epoch ${completedEpochs}`),
+    );
+  }
+}

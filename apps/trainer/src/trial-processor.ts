@@ -1,4 +1,11 @@
-import { ArtifactLayout, createLogger, PayloadError, type TrialSummary } from '@repo/contracts';
+import {
+  ArtifactLayout,
+  createLogger,
+  PayloadError,
+  parsePayload,
+  type TrialSummary,
+  trialJobSchema,
+} from '@repo/contracts';
 import { ManifestError, ShardCorruptedError, ShardMissingError } from '@repo/dataset';
 import { InvalidRunRecordError, MetricsInputError } from '@repo/metrics';
 import {
@@ -12,9 +19,11 @@ import {
 import { DelayedError, type SandboxedJob, UnrecoverableError, WaitingError } from 'bullmq';
 import { DatasetGeneration } from './dataset-generation.js';
 import { readTrainerEnv } from './env.js';
-import { DatasetNotReadyError } from './errors.js';
+import { DatasetNotReadyError, SweepCancelledError, TrialStoppedError } from './errors.js';
 import { guardAgainstOrphaning } from './orphan-guard.js';
 import { runTrial } from './run-trial.js';
+import { recordStoppedTrial } from './stopped-trial.js';
+import { SweepControls } from './sweep-controls.js';
 
 // This module runs in the sandboxed child process that BullMQ forks; it lives as long as the child.
 const env = readTrainerEnv();
@@ -22,6 +31,7 @@ const checkOrphaned = guardAgainstOrphaning();
 const logger = createLogger('mtl-trainer', env.LOG_LEVEL).child({ sandbox: true });
 const layout = new ArtifactLayout(env.ARTIFACTS_DIR);
 const generation = new DatasetGeneration(env.REDIS_URL, env.QUEUE_PREFIX);
+const controls = new SweepControls(env.REDIS_URL, env.QUEUE_PREFIX);
 let backend: Promise<BackendName> | undefined;
 
 /** Failures that a retry would only repeat: the trial fails at once, with the reason. */
@@ -44,18 +54,45 @@ export default async function processTrial(
   signal?: AbortSignal,
 ): Promise<TrialSummary> {
   const log = logger.child({ jobId: job.id });
+  const startedAt = new Date();
+  const cpuAtStart = process.cpuUsage();
   backend ??= initBackend(env.MTL_BACKEND);
   try {
-    return await runTrial(job.data, {
-      layout,
-      jobId: job.id,
-      backend: await backend,
-      signal,
-      checkOrphaned,
-      onProgress: (progress) => job.updateProgress(progress),
-      log,
-    });
+    const trial = parsePayload(trialJobSchema, job.data, `job ${job.id}`);
+    await controls.checkCancelled(trial.sweepId);
+    try {
+      return await runTrial(trial, {
+        layout,
+        jobId: job.id,
+        backend: await backend,
+        signal,
+        checkOrphaned,
+        onProgress: async (progress) => {
+          await job.updateProgress(progress);
+          await controls.afterEpoch(trial, progress);
+        },
+        log,
+      });
+    } catch (error) {
+      if (!(error instanceof TrialStoppedError)) throw error;
+      log.info({ epoch: error.epoch, reason: error.reason }, 'stopped by the sweep scheduler');
+      const history = await controls.history(trial);
+      return await recordStoppedTrial({
+        trial,
+        layout,
+        jobId: job.id,
+        backend: await backend,
+        startedAt,
+        cpuAtStart,
+        stop: error,
+        history,
+      });
+    }
   } catch (error) {
+    if (error instanceof SweepCancelledError) {
+      // Fails for good with a reason status readers and the reporter recognise; the checkpoint stays.
+      throw new UnrecoverableError(`${error.name}: ${error.message}`);
+    }
     if (error instanceof DatasetNotReadyError) {
       const failure = await generation.failure(error.datasetId).catch(() => undefined);
       if (failure !== undefined) {

@@ -43,7 +43,14 @@ describe('the sweep pipeline', () => {
       const report = await fixture.finished(QUEUES.report, reportJobId('e2e'));
       expect(await report.getState()).toBe('completed');
       const written = JSON.parse(await readFile(fixture.layout.reportFile('e2e', 'json'), 'utf8'));
-      expect(written.counts).toEqual({ trials: 4, completed: 3, failed: 1, pending: 0 });
+      expect(written.counts).toEqual({
+        trials: 4,
+        completed: 3,
+        stopped: 0,
+        failed: 1,
+        cancelled: 0,
+        pending: 0,
+      });
       expect(written.completed.map((t: { trialId: string }) => t.trialId).sort()).toEqual(['t1', 't2', 't3']);
       expect(written.aggregate.counts).toMatchObject({ completed: 3, invalid: 0 });
       expect(written.aggregate.leaderboard).toHaveLength(3);

@@ -83,6 +83,13 @@ describe('Redis restarting mid-sweep', () => {
     await new Promise((r) => setTimeout(r, 2_000));
     await redis.start();
     const report = await fixture.finished(QUEUES.report, reportJobId('restart'));
-    expect(report.returnvalue.counts).toEqual({ trials: 2, completed: 2, failed: 0, pending: 0 });
+    expect(report.returnvalue.counts).toEqual({
+      trials: 2,
+      completed: 2,
+      stopped: 0,
+      failed: 0,
+      cancelled: 0,
+      pending: 0,
+    });
   });
 });

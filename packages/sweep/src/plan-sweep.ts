@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import type { DatasetSpec } from '@repo/dataset';
 import { parseTrialConfig, TrialConfigError } from '@repo/model';
 import { SweepSpecError } from './errors.js';
+import type { Mode, ObjectiveMetric } from './metrics.js';
 import type { JsonValue, ParameterSpace } from './parameter-space.js';
 import { createRng } from './rng.js';
 import { samplePoint } from './sample.js';
-import type { SweepSpec } from './sweep-spec.js';
+import type { SchedulerSpec, SweepSpec } from './sweep-spec.js';
 import { type Observation, suggest } from './tpe.js';
 import { configOf, type ParameterPoint, pointOf, type TrialConfig } from './trial-config.js';
 
@@ -24,6 +25,10 @@ export interface SweepPlan {
   sweepId: string;
   name: string;
   dataset: DatasetSpec;
+  /** What ranks trials: the tpe metric, else the scheduler's, else val_loss (min). */
+  objective: { metric: ObjectiveMetric; mode: Mode };
+  /** Early stopping the trainers apply after each epoch; absent for `scheduler: none`. */
+  scheduler?: Exclude<SchedulerSpec, { kind: 'none' }>;
   trials: PlannedTrial[];
 }
 
@@ -69,7 +74,20 @@ export function configurationCount(spec: SweepSpec): number {
 export function planSweep(spec: SweepSpec): SweepPlan {
   const points = planPoints(spec);
   const trials = points.flatMap((point, k) => trialsOf(spec, point, k));
-  return { sweepId: sweepId(spec), name: spec.name, dataset: spec.dataset, trials };
+  const { search, scheduler } = spec;
+  return {
+    sweepId: sweepId(spec),
+    name: spec.name,
+    dataset: spec.dataset,
+    objective:
+      search.kind === 'tpe'
+        ? { metric: search.metric, mode: search.mode }
+        : scheduler.kind === 'none'
+          ? { metric: 'val_loss', mode: 'min' }
+          : { metric: scheduler.metric, mode: scheduler.mode },
+    ...(scheduler.kind === 'none' ? {} : { scheduler }),
+    trials,
+  };
 }
 
 /**
