@@ -1,10 +1,43 @@
-import { parseEnv, workerEnvSchema } from '@repo/contracts';
+import { parseArgs } from 'node:util';
+import { EnvError, parseEnv, workerEnvSchema } from '@repo/contracts';
+import { z } from 'zod';
 
-/** The reporter's environment: only the shared worker variables (see @repo/contracts). */
-export const reporterEnvSchema = workerEnvSchema;
+/** An unset variable and an empty one mean the same: take the default. */
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 
-/** Reads and validates the process environment once, at start-up. */
-export function readReporterEnv(env: Record<string, string | undefined> = process.env) {
-  return parseEnv(reporterEnvSchema, env);
+/** The reporter's environment: the shared worker variables (see @repo/contracts) and its web app's. */
+export const reporterEnvSchema = workerEnvSchema.extend({
+  /** `worker` (the report queue's worker), `server` (the web app) or `both`. Default `worker`. */
+  REPORTER_MODE: z.preprocess(unsetIfEmpty, z.enum(['worker', 'server', 'both']).default('worker')),
+  /** Address the web app binds. Default `127.0.0.1` (this machine only); `0.0.0.0` in a container. */
+  REPORTER_HOST: z.preprocess(unsetIfEmpty, z.string().min(1).default('127.0.0.1')),
+  /** Port of the web app. Default 8080. */
+  REPORTER_PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65_535).default(8080)),
+});
+
+export type ReporterEnv = z.output<typeof reporterEnvSchema>;
+
+/**
+ * Reads and validates the environment once, at start-up. Command-line options `--mode`, `--host`
+ * and `--port` override REPORTER_MODE, REPORTER_HOST and REPORTER_PORT.
+ */
+export function readReporterEnv(
+  env: Record<string, string | undefined> = process.env,
+  argv: string[] = process.argv.slice(2),
+): ReporterEnv {
+  let values: { mode?: string; host?: string; port?: string };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { mode: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' } },
+    }));
+  } catch (error) {
+    throw new EnvError(`bad arguments: ${(error as Error).message}`);
+  }
+  return parseEnv(reporterEnvSchema, {
+    ...env,
+    ...(values.mode !== undefined ? { REPORTER_MODE: values.mode } : {}),
+    ...(values.host !== undefined ? { REPORTER_HOST: values.host } : {}),
+    ...(values.port !== undefined ? { REPORTER_PORT: values.port } : {}),
+  });
 }
-export type ReporterEnv = ReturnType<typeof readReporterEnv>;

@@ -1,4 +1,5 @@
 export { type ReporterEnv, readReporterEnv, reporterEnvSchema } from './env.js';
+export { createReportServer, type ReportServerDeps } from './report-server.js';
 export {
   createReporterWorker,
   type ReporterDeps,
