@@ -1,10 +1,15 @@
 import { Command } from 'commander';
 import { benchCommand } from './commands/bench.js';
+import { cancelCommand } from './commands/cancel.js';
 import { generateCommand } from './commands/generate.js';
+import { lsCommand } from './commands/ls.js';
 import { predictCommand } from './commands/predict.js';
 import { previewCommand } from './commands/preview.js';
+import { retryCommand } from './commands/retry.js';
+import { statusCommand } from './commands/status.js';
 import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
+import { workersCommand } from './commands/workers.js';
 
 /** The `mtl` command tree; `main.ts` runs it. */
 export function createProgram(): Command {
@@ -17,6 +22,11 @@ export function createProgram(): Command {
   program.addCommand(trainCommand());
   program.addCommand(predictCommand());
   program.addCommand(sweepCommand());
+  program.addCommand(statusCommand());
+  program.addCommand(lsCommand());
+  program.addCommand(cancelCommand());
+  program.addCommand(retryCommand());
+  program.addCommand(workersCommand());
   program.addCommand(benchCommand());
   return program;
 }

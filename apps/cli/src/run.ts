@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { ExitCode, UsageError } from './errors.js';
+import { ExitCode, ExitStatus, UsageError } from './errors.js';
 import { createProgram } from './program.js';
 
 /** Runs `mtl` with argv and resolves to the process exit code. */
@@ -16,6 +16,10 @@ export async function run(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // Commander already printed the message; help and version are not errors.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    if (error instanceof ExitStatus) {
+      process.stderr.write(`mtl: ${error.message}\n`);
+      return error.exitCode;
     }
     if (error instanceof UsageError) {
       process.stderr.write(`mtl: ${error.message}\n`);

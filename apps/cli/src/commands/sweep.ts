@@ -1,4 +1,3 @@
-import { createRedis, PipelineProducer, waitForRedis } from '@repo/contracts';
 import {
   loadSweepSpec,
   planSweep,
@@ -7,40 +6,46 @@ import {
   type SweepSpec,
   SweepSpecError,
 } from '@repo/sweep';
-import { Command, InvalidArgumentError } from 'commander';
-import { UsageError } from '../errors.js';
+import { Command } from 'commander';
+import { ExitCode, ExitStatus, UsageError } from '../errors.js';
+import { intOption } from '../options.js';
+import { openQueues, type QueueOptions, withQueueOptions } from './queue-options.js';
+import { exitCodeOf, showSweep } from './watch-sweep.js';
 
-interface SweepOptions {
+interface SweepOptions extends QueueOptions {
   dryRun?: boolean;
-  redis: string;
-  prefix: string;
+  wait?: boolean;
+  json?: boolean;
+  interval: number;
 }
 
 const EXAMPLES = `
 Examples:
   $ mtl sweep examples/quick.yaml --dry-run   print the trials without enqueuing anything (no Redis needed)
   $ mtl sweep examples/seed.yaml              enqueue the study's protocol; prints the sweep id
+  $ mtl sweep examples/quick.yaml --wait       enqueue, show progress until it ends (needs workers: mtl workers)
   $ REDIS_URL=redis://queue-host:6379 mtl sweep my-sweep.yaml
 
 The spec is validated before anything is enqueued: a bad file exits with code 2 and a message per
 problem, naming the file, line and field (e.g. "sweep.yaml:12: parameters.learningRate.min: …").
 Enqueuing the same spec twice adds nothing: the sweep id is a content address of the spec.
+With --wait the exit code tells how the sweep ended: 0 completed (its report is written, even if
+some trials failed: mtl status lists them), 3 failed (every trial failed, or the report did),
+4 cancelled; Ctrl-C stops waiting (130) and the sweep goes on.
 See packages/sweep/README.md for the sweep YAML reference.
 `;
 
 /** `mtl sweep FILE`: validates a YAML sweep spec, then prints its trial table (`--dry-run`) or enqueues it. */
 export function sweepCommand(): Command {
-  return new Command('sweep')
-    .description('validate a YAML sweep spec and enqueue its trials (or print them with --dry-run)')
-    .argument('<file>', 'sweep spec (YAML)')
-    .option('--dry-run', 'print the sweep and its trial table; enqueue nothing (no Redis needed)')
-    .option('--redis <url>', 'Redis URL (env REDIS_URL)', process.env.REDIS_URL || 'redis://127.0.0.1:6379')
-    .option(
-      '--prefix <prefix>',
-      'queue key prefix, as the workers use (env QUEUE_PREFIX)',
-      prefixOption,
-      process.env.QUEUE_PREFIX || 'mtl',
-    )
+  return withQueueOptions(
+    new Command('sweep')
+      .description('validate a YAML sweep spec and enqueue its trials (or print them with --dry-run)')
+      .argument('<file>', 'sweep spec (YAML)')
+      .option('--dry-run', 'print the sweep and its trial table; enqueue nothing (no Redis needed)')
+      .option('--wait', 'after enqueuing, show progress until the sweep ends; the exit code tells how')
+      .option('--json', 'with --wait, JSON status lines instead of bars or text')
+      .option('--interval <ms>', 'with --wait, time between looks', intOption(100), 2_000),
+  )
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, options: SweepOptions) => {
       const { spec, plan } = await readSweep(file);
@@ -71,17 +76,9 @@ async function enqueue(spec: SweepSpec, plan: SweepPlan, options: SweepOptions):
         'Use --dry-run to see the start-up trials, or search random.',
     );
   }
-  if (spec.scheduler.kind !== 'none') {
-    process.stderr.write(
-      `warning: scheduler ${spec.scheduler.kind} is validated but not applied by the workers yet; ` +
-        'each trial runs to its own early stopping\n',
-    );
-  }
-  const redis = createRedis(options.redis);
-  const producer = new PipelineProducer(redis, { prefix: options.prefix });
+  const queues = await openQueues(options);
   try {
-    await waitForRedis(redis, options.redis, 5_000);
-    const enqueued = await producer.enqueueSweep(plan);
+    const enqueued = await queues.producer.enqueueSweep(plan);
     const dataset = enqueued.dataset;
     process.stderr.write(
       `${enqueued.created ? 'enqueued' : 'already enqueued (nothing added)'}: ${spec.name}, ` +
@@ -89,13 +86,17 @@ async function enqueue(spec: SweepSpec, plan: SweepPlan, options: SweepOptions):
         `(${dataset.created ? `${dataset.shards} shards to generate` : 'already generated or enqueued'})\n`,
     );
     process.stdout.write(`${enqueued.sweepId}\n`);
+    if (!options.wait) return;
+    // Progress goes to stderr so that stdout keeps only the sweep id (and JSON lines with --json).
+    const status = await showSweep(queues.reader, enqueued.sweepId, {
+      watch: true,
+      json: options.json ?? false,
+      intervalMs: options.interval,
+      stream: options.json ? process.stdout : process.stderr,
+    });
+    const code = exitCodeOf(status);
+    if (code !== ExitCode.ok) throw new ExitStatus(code, `sweep ${enqueued.sweepId} ${status.state}`);
   } finally {
-    await producer.close();
-    redis.disconnect();
+    await queues.close();
   }
-}
-
-function prefixOption(value: string): string {
-  if (!/^[A-Za-z0-9_-]+$/.test(value)) throw new InvalidArgumentError('letters, digits, "-" and "_" only');
-  return value;
 }
