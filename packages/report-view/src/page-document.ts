@@ -27,7 +27,7 @@ export function renderDocument(options: DocumentOptions): string {
   const refresh = options.refreshUrl ? ` data-refresh="${escapeHtml(options.refreshUrl)}"` : '';
   return (
     '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">' +
-    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">' +
     `<title>${escapeHtml(options.title)}</title>${head}</head>` +
     `<body><header><h1>mtl-sweeps</h1>${nav}</header><main id="content"${refresh}>${options.main}</main></body></html>\n`
   );

@@ -132,11 +132,11 @@ function renderCharts(view: SweepView): string {
   const scatter =
     view.hyperparameters.length > 0
       ? `<figure class="chart"><figcaption>Hyperparameter vs ${escapeHtml(view.objective.metric)} (one dot per run) ` +
-        `<select id="hp-select" aria-label="hyperparameter">${options}</select></figcaption><canvas id="hp-chart"></canvas></figure>`
+        `<select id="hp-select" aria-label="hyperparameter">${options}</select></figcaption><div class="chart-box"><canvas id="hp-chart"></canvas></div></figure>`
       : '<p class="hint">Every run shares one configuration: no hyperparameter to plot.</p>';
   return (
     '<section><h2>Overview</h2><div class="charts">' +
-    `${scatter}<figure class="chart"><figcaption>Position MAE per run (px)</figcaption><canvas id="mae-chart"></canvas></figure>` +
+    `${scatter}<figure class="chart"><figcaption>Position MAE per run (px)</figcaption><div class="chart-box"><canvas id="mae-chart"></canvas></div></figure>` +
     '</div></section>'
   );
 }
@@ -168,12 +168,12 @@ function renderRunDetails(view: SweepView): string {
       ['position', 'shape', 'colour']
         .map(
           (head) =>
-            `<figure class="chart"><figcaption>${head}</figcaption><canvas data-curve="${head}" data-trial="${id}"></canvas></figure>`,
+            `<figure class="chart"><figcaption>${head}</figcaption><div class="chart-box"><canvas data-curve="${head}" data-trial="${id}"></canvas></div></figure>`,
         )
         .join('') +
       '</div>' +
       (run.predictions
-        ? `<h3>Position error distribution (test split, px)</h3><figure class="chart"><canvas data-errors="${id}"></canvas></figure>` +
+        ? `<h3>Position error distribution (test split, px)</h3><figure class="chart"><div class="chart-box"><canvas data-errors="${id}"></canvas></div></figure>` +
           `<h3>Sample test images (green: true position, red: predicted)</h3>${renderSamples(view, run)}`
         : '<p class="hint">No predictions.json for this run: no sample images or error distribution.</p>') +
       '</details>'
