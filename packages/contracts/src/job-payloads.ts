@@ -63,6 +63,8 @@ export const trialProgressSchema = z.strictObject({
   epoch: z.int().min(1),
   epochs: z.int().min(1),
   bestEpoch: z.int().min(0),
+  /** Learning rate the epoch ran at (it can drop on plateaus). */
+  learningRate: z.number().optional(),
   train: metricsSchema,
   val: metricsSchema,
 });
