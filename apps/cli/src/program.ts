@@ -5,7 +5,9 @@ import { generateCommand } from './commands/generate.js';
 import { lsCommand } from './commands/ls.js';
 import { predictCommand } from './commands/predict.js';
 import { previewCommand } from './commands/preview.js';
+import { reportCommand } from './commands/report.js';
 import { retryCommand } from './commands/retry.js';
+import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
@@ -22,6 +24,8 @@ export function createProgram(): Command {
   program.addCommand(trainCommand());
   program.addCommand(predictCommand());
   program.addCommand(sweepCommand());
+  program.addCommand(reportCommand());
+  program.addCommand(serveCommand());
   program.addCommand(statusCommand());
   program.addCommand(lsCommand());
   program.addCommand(cancelCommand());

@@ -33,10 +33,12 @@ describe('loadSweepView', () => {
     const expected = aggregateRuns(
       fixture.runs.map(({ record }) => ({ source: record.runId, json: record })),
     );
-    expect(view.leaderboard.map((group) => group.key)).toEqual(
+    expect(view.aggregate.leaderboard.map((group) => group.key)).toEqual(
       expected.leaderboard.map((group) => group.key),
     );
-    expect(view.leaderboard[0]?.metrics.combined).toEqual(expected.leaderboard[0]?.metrics.combined);
+    expect(view.aggregate.leaderboard[0]?.metrics.combined).toEqual(
+      expected.leaderboard[0]?.metrics.combined,
+    );
     const objectives = view.runs.map((run) => run.metrics.combined ?? Number.NaN);
     expect(objectives).toEqual([...objectives].sort((a, b) => a - b));
   });

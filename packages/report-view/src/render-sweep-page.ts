@@ -73,7 +73,7 @@ function renderHeader(view: SweepView, options: Omit<SweepPageOptions, 'assets'>
 function renderLeaderboard(view: SweepView): string {
   const metrics = metricColumns(view);
   const head = metrics.map((metric) => sortableHeader(metric, 'num')).join('');
-  const rows = view.leaderboard.map((group, i) => {
+  const rows = view.aggregate.leaderboard.map((group, i) => {
     const cells = metrics.map((metric) => {
       const summary = group.metrics[metric];
       return summary
@@ -90,7 +90,7 @@ function renderLeaderboard(view: SweepView): string {
     '<section><h2>Leaderboard</h2><p class="hint">One row per configuration (seeds pooled): mean ± sample std over its runs. Click a header to sort.</p>' +
     '<table class="sortable" id="leaderboard"><thead><tr>' +
     `${sortableHeader('#', 'num')}${sortableHeader('config', 'text')}${sortableHeader('runs', 'num')}${head}` +
-    `</tr></thead><tbody>${rows.join('')}</tbody></table>${view.leaderboard.length === 0 ? '<p>No completed run yet.</p>' : ''}</section>`
+    `</tr></thead><tbody>${rows.join('')}</tbody></table>${view.aggregate.leaderboard.length === 0 ? '<p>No completed run yet.</p>' : ''}</section>`
   );
 }
 
@@ -142,8 +142,8 @@ function renderCharts(view: SweepView): string {
 }
 
 function renderGroupMatrices(view: SweepView): string {
-  if (view.leaderboard.length === 0) return '';
-  const groups = view.leaderboard.map((group: RunGroup, i) => {
+  if (view.aggregate.leaderboard.length === 0) return '';
+  const groups = view.aggregate.leaderboard.map((group: RunGroup, i) => {
     const confusion = {
       shape: { ...group.confusion.shape, counts: group.confusion.shape.summed },
       colour: { ...group.confusion.colour, counts: group.confusion.colour.summed },
@@ -202,7 +202,7 @@ function renderLeftOut(view: SweepView): string {
     ...view.pending.map(
       (entry) => `<li><strong>${escapeHtml(entry.status)}</strong> ${escapeHtml(entry.trialId)}</li>`,
     ),
-    ...view.invalid.map(
+    ...view.aggregate.invalid.map(
       (entry) =>
         `<li><strong>invalid</strong> ${escapeHtml(entry.source)}: ${escapeHtml(entry.issues.join('; '))}</li>`,
     ),

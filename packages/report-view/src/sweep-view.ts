@@ -1,13 +1,12 @@
 import {
   aggregateRuns,
-  type BestRun,
   type CompletedRunRecord,
   type ConfusionMatrix,
   canonicalJson,
   normaliseRows,
   type Objective,
   type RegressionMetrics,
-  type RunGroup,
+  type RunAggregate,
   runMetrics,
   type SamplePredictions,
   safeParseRunRecord,
@@ -68,15 +67,16 @@ export interface SweepView {
   reportedAt?: string;
   counts: { trials: number; completed: number; failed: number; pending: number; invalid: number };
   objective: Objective;
-  /** Configurations, best mean objective first; metrics as mean, sample std, count. */
-  leaderboard: RunGroup[];
-  best: BestRun[];
+  /**
+   * The completed runs aggregated by @repo/metrics: configurations best mean objective first (mean,
+   * sample std, count of every metric; summed confusion matrices), best runs, invalid records.
+   */
+  aggregate: RunAggregate;
   /** Completed runs, best objective first. */
   runs: RunView[];
   failed: { trialId: string; reason: string }[];
   /** Trials not ended yet (running, waiting, or stopped by the scheduler). */
   pending: { trialId: string; status: string }[];
-  invalid: { source: string; issues: readonly string[] }[];
   /** Config keys whose values differ between runs: the axes of the hyperparameter view. */
   hyperparameters: string[];
   samples: { imageSize: number; images: SampleImage[] };
@@ -166,12 +166,10 @@ export function buildSweepView(input: SweepViewInput): SweepView {
       invalid: aggregate.invalid.length,
     },
     objective: aggregate.objective,
-    leaderboard: aggregate.leaderboard,
-    best: aggregate.best,
+    aggregate,
     runs,
     failed,
     pending,
-    invalid: aggregate.invalid,
     hyperparameters: varyingKeys(runs.map((run) => run.config)),
     samples: input.samples ?? { imageSize: 0, images: [] },
   };
