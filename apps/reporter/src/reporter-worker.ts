@@ -89,7 +89,14 @@ async function reportSweep(
     throw error;
   }
   const registry = new SweepRegistry(deps.connection, deps.prefix);
-  const outcomes = await collectTrialOutcomes(job, await registry.isCancelled(sweep.sweepId));
+  // A TPE sweep's trials added while it ran are in the registry, not in the job's data.
+  const registered = (await registry.trials(sweep.sweepId)).map((trial) => trial.trialId);
+  const trialIds = [...new Set([...sweep.trialIds, ...registered])];
+  sweep = { ...sweep, trialIds };
+  const outcomes = await collectTrialOutcomes(job, {
+    trialIds,
+    cancelled: await registry.isCancelled(sweep.sweepId),
+  });
   const { file, report } = await writeSweepReport(deps.layout, sweep, outcomes);
   await registry.markReported(sweep.sweepId, file);
   return { file, counts: report.counts };

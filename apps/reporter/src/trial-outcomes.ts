@@ -21,11 +21,17 @@ export interface TrialOutcomes {
 
 /**
  * Reads the outcome of every trial of a sweep from its report job: the return values of the
- * children that completed and the reasons of those that failed for good. In a `cancelled` sweep,
- * trials that never ran count as cancelled, not pending.
+ * children that completed and the reasons of those that failed for good. `trialIds` defaults to the
+ * job's (a TPE sweep has more: those added while it ran). In a `cancelled` sweep, trials that never
+ * ran count as cancelled, not pending.
  */
-export async function collectTrialOutcomes(job: Job<ReportJob>, cancelled = false): Promise<TrialOutcomes> {
-  const { sweepId, trialIds } = job.data;
+export async function collectTrialOutcomes(
+  job: Job<ReportJob>,
+  options: { trialIds?: readonly string[]; cancelled?: boolean } = {},
+): Promise<TrialOutcomes> {
+  const { sweepId } = job.data;
+  const trialIds = options.trialIds ?? job.data.trialIds;
+  const cancelled = options.cancelled ?? false;
   const values = await job.getChildrenValues<unknown>();
   const failures = await job.getIgnoredChildrenFailures();
   const byJobId = <T>(record: Record<string, T>) =>

@@ -1,30 +1,39 @@
 import {
   createRedis,
   type EpochRecord,
+  PipelineProducer,
+  type SweepInfo,
   SweepRegistry,
   type SweepScheduler,
+  TpeProgress,
   TrialCurves,
   type TrialJob,
   type TrialProgress,
 } from '@repo/contracts';
 import {
+  bestOf,
   curveFromHistory,
   OBJECTIVE_METRICS,
   type ObjectiveMetric,
   type SchedulerSpec,
+  type SweepSpec,
   schedulerDecision,
+  suggestTrials,
+  type TrialResult,
 } from '@repo/sweep';
 import type { Redis } from 'ioredis';
 import { SweepCancelledError, TrialStoppedError } from './errors.js';
 
 /**
- * What a sweep asks of its trials between epochs, through Redis: each training epoch is recorded in
- * the sweep's TrialCurves; a cancelled sweep stops its trials (SweepCancelledError); the sweep's
+ * What a sweep asks of its trials, through Redis: between epochs, each training epoch is recorded in
+ * the sweep's TrialCurves, a cancelled sweep stops its trials (SweepCancelledError), and the sweep's
  * scheduler (ASHA, median stopping), given every trial's curve so far, may stop a trial whose
- * validation figures lag (TrialStoppedError). Opens its connection on first use.
+ * validation figures lag (TrialStoppedError); after a trial, a TPE sweep grows (`afterTrial`).
+ * Opens its connection on first use.
  */
 export class SweepControls {
   private redis?: Redis;
+  private producer?: PipelineProducer;
   private readonly schedulers = new Map<string, Promise<ActiveScheduler | undefined>>();
 
   constructor(
@@ -59,6 +68,52 @@ export class SweepControls {
     if (decision.action === 'stop') throw new TrialStoppedError(decision.epoch, decision.reason);
   }
 
+  /**
+   * After a trial of a TPE sweep ended (completed or stopped by the scheduler), while its job is still
+   * active: records its objective (best value of the search metric over its epochs), and each time
+   * another `repeats` trials have results, claims the next configuration index and adds its trials,
+   * suggested from every result so far. The claim is atomic, so a race adds each configuration once;
+   * ids are deterministic (`suggestTrials`). A cancelled sweep grows no more. Returns the trial ids
+   * added (none for other sweeps).
+   */
+  async afterTrial(trial: TrialJob): Promise<string[]> {
+    const info = await this.registry().get(trial.sweepId);
+    if (info?.plan.tpe === undefined) return [];
+    // The plan's spec was validated by `mtl sweep` (planSweep) before it was recorded.
+    const spec = info.plan.tpe.spec as unknown as SweepSpec;
+    if (spec.search.kind !== 'tpe') return [];
+    const { metric, mode } = spec.search;
+    const history = (await this.curves().all(trial.sweepId)).get(trial.trialId) ?? [];
+    const value = bestOf(curveFromHistory(trial.trialId, history, metric).values, mode);
+    if (Number.isNaN(value)) return [];
+    const progress = new TpeProgress(this.connection(), this.prefix);
+    const ended = await progress.recordResult(trial.sweepId, trial.trialId, value);
+    const repeats = spec.seeds.length;
+    if (ended % repeats !== 0) return [];
+    const index = spec.search.startup + ended / repeats - 1;
+    if (index >= spec.search.trials || (await this.registry().isCancelled(trial.sweepId))) return [];
+    if (!(await progress.claim(trial.sweepId, index, trial.trialId))) return [];
+    const next = suggestTrials(spec, await this.results(trial.sweepId, info, progress), index);
+    await this.pipeline().addTrials(trial.sweepId, next);
+    return next.map((added) => added.trialId);
+  }
+
+  /** Closes what this opened (idempotent enough for a process that is exiting). */
+  async close(): Promise<void> {
+    await this.producer?.close();
+    this.redis?.disconnect();
+  }
+
+  /** Every trial's result joined with its configuration. */
+  private async results(sweepId: string, info: SweepInfo, progress: TpeProgress): Promise<TrialResult[]> {
+    const values = await progress.results(sweepId);
+    const trials = await this.registry().trials(sweepId, info);
+    return trials.flatMap((trial) => {
+      const value = values.get(trial.trialId);
+      return value === undefined ? [] : [{ config: trial.config, value }];
+    });
+  }
+
   /** Every recorded training epoch of a trial (resumed ones included), for a stopped trial's record. */
   async history(trial: TrialJob): Promise<EpochRecord[]> {
     return (await this.curves().all(trial.sweepId)).get(trial.trialId) ?? [];
@@ -80,6 +135,11 @@ export class SweepControls {
   private connection(): Redis {
     this.redis ??= createRedis(this.redisUrl);
     return this.redis;
+  }
+
+  private pipeline(): PipelineProducer {
+    this.producer ??= new PipelineProducer(this.connection(), { prefix: this.prefix });
+    return this.producer;
   }
 
   private registry(): SweepRegistry {

@@ -60,8 +60,9 @@ export default async function processTrial(
   try {
     const trial = parsePayload(trialJobSchema, job.data, `job ${job.id}`);
     await controls.checkCancelled(trial.sweepId);
+    let summary: TrialSummary;
     try {
-      return await runTrial(trial, {
+      summary = await runTrial(trial, {
         layout,
         jobId: job.id,
         backend: await backend,
@@ -77,7 +78,7 @@ export default async function processTrial(
       if (!(error instanceof TrialStoppedError)) throw error;
       log.info({ epoch: error.epoch, reason: error.reason }, 'stopped by the sweep scheduler');
       const history = await controls.history(trial);
-      return await recordStoppedTrial({
+      summary = await recordStoppedTrial({
         trial,
         layout,
         jobId: job.id,
@@ -88,6 +89,10 @@ export default async function processTrial(
         history,
       });
     }
+    // Before this job completes, so the sweep's report keeps waiting for what it adds.
+    const added = await controls.afterTrial(trial);
+    if (added.length > 0) log.info({ added }, 'tpe: added the next trials');
+    return summary;
   } catch (error) {
     if (error instanceof SweepCancelledError) {
       // Fails for good with a reason status readers and the reporter recognise; the checkpoint stays.

@@ -59,6 +59,7 @@ export {
   type TrialState,
   type TrialStatus,
 } from './sweep-status.js';
+export { TpeProgress } from './tpe-progress.js';
 export { type EpochMetrics, type EpochRecord, TrialCurves } from './trial-curves.js';
 export { EnvError, parseEnv, type WorkerEnv, workerEnvSchema } from './worker-env.js';
 export {

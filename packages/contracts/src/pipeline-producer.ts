@@ -4,7 +4,15 @@ import type { Redis } from 'ioredis';
 import { parsePayload, SweepCancelledError, SweepConflictError } from './errors.js';
 import { datasetJobId, reportJobId, shardJobId, trialJobId } from './ids.js';
 import { JOB_OPTIONS } from './job-options.js';
-import { JOB_NAMES, type ManifestJob, type ReportJob, type ShardJob, type TrialJob } from './job-payloads.js';
+import {
+  JOB_NAMES,
+  type ManifestJob,
+  type ReportJob,
+  type ShardJob,
+  type TrialJob,
+  type TrialSpec,
+  trialSpecSchema,
+} from './job-payloads.js';
 import { QUEUES, type QueueName } from './queue-names.js';
 import { type SweepPlanInput, sweepPlanSchema } from './sweep-plan.js';
 import { DEFAULT_QUEUE_PREFIX, SweepRegistry } from './sweep-registry.js';
@@ -182,10 +190,9 @@ export class PipelineProducer {
    */
   async cancelSweep(sweepId: string): Promise<CancelledSweep | undefined> {
     if (!(await this.sweeps.markCancelled(sweepId))) return undefined;
-    const info = await this.sweeps.get(sweepId);
     const result: CancelledSweep = { sweepId, removed: [], stopping: [], ended: [] };
     const train = this.queues[QUEUES.train];
-    for (const { trialId } of info?.plan.trials ?? []) {
+    for (const { trialId } of await this.sweeps.trials(sweepId)) {
       const job = await train.getJob(trialJobId(sweepId, trialId));
       const state = await job?.getState();
       if (job === undefined || state === 'unknown') continue;
@@ -210,7 +217,7 @@ export class PipelineProducer {
     if (info.cancelledAt !== undefined) throw new SweepCancelledError(sweepId);
     const train = this.queues[QUEUES.train];
     const retried: string[] = [];
-    for (const { trialId } of info.plan.trials) {
+    for (const { trialId } of await this.sweeps.trials(sweepId, info)) {
       const job = await train.getJob(trialJobId(sweepId, trialId));
       if (job === undefined || (await job.getState()) !== 'failed') continue;
       retried.push(trialId);
@@ -228,6 +235,33 @@ export class PipelineProducer {
     const reopened = reportState === 'completed' || reportState === 'failed';
     if (reopened) await report?.retry(reportState, { resetAttemptsMade: true });
     return { sweepId, retried, reportReopened: reopened };
+  }
+
+  /**
+   * Adds trials to a running sweep (a TPE suggestion): recorded in the registry, then enqueued as
+   * further children of the sweep's report job, so the report waits for them too. Call it while
+   * another trial of the sweep is still active (the trainer does, before completing the trial whose
+   * result led to the suggestion), else the report may already have run. Ids are deterministic:
+   * adding the same trial twice adds nothing. Returns the trials' job ids.
+   */
+  async addTrials(sweepId: string, trialsInput: readonly TrialSpec[]): Promise<string[]> {
+    const info = await this.sweeps.get(sweepId);
+    if (info === undefined) throw new Error(`no sweep ${sweepId} to add trials to`);
+    const trials = trialsInput.map((trial) => parsePayload(trialSpecSchema, trial, `trial of ${sweepId}`));
+    await this.sweeps.addTrials(sweepId, trials);
+    const report = this.queues[QUEUES.report];
+    const jobIds: string[] = [];
+    for (const trial of trials) {
+      const data: TrialJob = { sweepId, datasetId: info.datasetId, dataset: info.plan.dataset, ...trial };
+      const jobId = trialJobId(sweepId, trial.trialId);
+      await this.queues[QUEUES.train].add(JOB_NAMES.trial, data, {
+        jobId,
+        ...JOB_OPTIONS.trial,
+        parent: { id: reportJobId(sweepId), queue: report.qualifiedName },
+      });
+      jobIds.push(jobId);
+    }
+    return jobIds;
   }
 
   /** Closes the queues (idempotent); the connection stays open. */

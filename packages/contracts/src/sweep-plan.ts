@@ -47,6 +47,11 @@ export const sweepPlanSchema = z.strictObject({
   objective: sweepObjectiveSchema.optional(),
   /** Early stopping across trials. Default: none (each trial runs to its own early stopping). */
   scheduler: sweepSchedulerSchema.optional(),
+  /**
+   * A model-based (TPE) search: `trials` holds its start-up trials, and trainers add the next
+   * configurations as results arrive, from this validated @repo/sweep SweepSpec (plain JSON).
+   */
+  tpe: z.strictObject({ spec: z.record(z.string(), z.json()) }).optional(),
   trials: z
     .array(trialSpecSchema)
     .min(1)

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { idSchema } from './ids.js';
+import { type TrialSpec, trialSpecSchema } from './job-payloads.js';
 import { type SweepPlan, sweepPlanSchema } from './sweep-plan.js';
 
 /** Default BullMQ key prefix of every queue, and of the sweep registry's keys. */
@@ -72,6 +73,27 @@ export class SweepRegistry {
     return (await this.redis.hexists(this.sweepKey(sweepId), 'cancelledAt')) === 1;
   }
 
+  /** Records trials added to a running sweep (a TPE suggestion); see `trials`. */
+  async addTrials(sweepId: string, trials: readonly TrialSpec[]): Promise<void> {
+    if (trials.length === 0) return;
+    await this.redis.rpush(this.addedKey(sweepId), ...trials.map((trial) => JSON.stringify(trial)));
+  }
+
+  /** Every trial of a sweep: its plan's, then those added while it ran, each id once. */
+  async trials(sweepId: string, info?: SweepInfo): Promise<TrialSpec[]> {
+    const plan = (info ?? (await this.get(sweepId)))?.plan.trials ?? [];
+    const added = await this.redis.lrange(this.addedKey(sweepId), 0, -1);
+    const seen = new Set(plan.map((trial) => trial.trialId));
+    const trials = [...plan];
+    for (const text of added) {
+      const trial = trialSpecSchema.parse(JSON.parse(text));
+      if (seen.has(trial.trialId)) continue;
+      seen.add(trial.trialId);
+      trials.push(trial);
+    }
+    return trials;
+  }
+
   /** One sweep, or undefined when none has that id. */
   async get(sweepId: string): Promise<SweepInfo | undefined> {
     const fields = await this.redis.hgetall(this.sweepKey(sweepId));
@@ -88,6 +110,10 @@ export class SweepRegistry {
 
   private indexKey(): string {
     return `${this.prefix}:sweeps`;
+  }
+
+  private addedKey(sweepId: string): string {
+    return `${this.sweepKey(sweepId)}:added`;
   }
 
   private sweepKey(sweepId: string): string {

@@ -72,7 +72,7 @@ export interface SweepStatus {
   counts: TrialCounts;
   /** Best objective over the completed trials (stopped ones are not comparable), if any. */
   best?: { trialId: string; value: number };
-  /** In the plan's order. */
+  /** In the plan's order, then trials added while it ran (TPE). */
   trials: TrialStatus[];
 }
 
@@ -116,11 +116,12 @@ export class SweepStatusReader {
     if (sweep === undefined) return undefined;
     const objective = sweep.plan.objective ?? sweep.plan.scheduler ?? DEFAULT_OBJECTIVE;
     const cancelled = sweep.cancelledAt !== undefined;
+    const all = await this.registry.trials(sweepId, sweep);
     const [curves, reportState, trials] = await Promise.all([
       this.curves.all(sweepId),
       this.report.getJobState(reportJobId(sweepId)),
       Promise.all(
-        sweep.plan.trials.map(async ({ trialId }) => {
+        all.map(async ({ trialId }) => {
           const jobId = trialJobId(sweepId, trialId);
           const job = await this.train.getJob(jobId);
           return { trialId, jobId, job, state: job ? await job.getState() : undefined };

@@ -69,22 +69,31 @@ describe('mtl sweep (real Redis)', () => {
     }
   });
 
-  it('a bad file or a tpe search enqueues nothing', async () => {
+  it('a bad file enqueues nothing', async () => {
     const bad = join(dir, 'bad.yaml');
     await writeFile(
       bad,
       'name: bad\ndataset: { samples: 10, seed: 1 }\nsearch: grid\nparameters: { arch: vgg }\n',
     );
     expect(await sweep(bad)).toBe(ExitCode.usage);
+    expect(await redis.keys(`${prefix}:*`)).toEqual([]);
+  });
+
+  it('a tpe search enqueues its start-up trials and carries its spec for the trainers', async () => {
     const tpe = join(dir, 'tpe.yaml');
     await writeFile(
       tpe,
       'name: tpe\ndataset: { samples: 10, seed: 1 }\nsearch: { kind: tpe, trials: 4, startup: 2 }\n' +
         'parameters:\n  arch: mtl-seed\n  learningRate: { distribution: log-uniform, min: 0.0001, max: 0.01 }\n',
     );
-    expect(await sweep(tpe)).toBe(ExitCode.failure);
-    expect(stderr.join('')).toMatch(/search tpe is not enqueued yet/);
-    expect(await redis.keys(`${prefix}:*`)).toEqual([]);
+    expect(await sweep(tpe)).toBe(ExitCode.ok);
+    expect(stderr.join('')).toMatch(/^enqueued: tpe, 2 trials \(tpe suggests 2 more as results arrive\)/);
+    const info = await new SweepRegistry(redis, prefix).get(stdout.join('').trim());
+    expect(info?.plan.trials.map((trial) => trial.trialId)).toEqual(['t000', 't001']);
+    expect(info?.plan.tpe?.spec).toMatchObject({ search: { kind: 'tpe', trials: 4, startup: 2 } });
+    stderr.length = 0;
+    expect(await sweep(tpe)).toBe(ExitCode.ok);
+    expect(stderr.join('')).toMatch(/^already enqueued/);
   });
 
   it('an unreachable Redis fails with exit 1 and a message naming it', async () => {

@@ -1,4 +1,5 @@
 import {
+  configurationCount,
   loadSweepSpec,
   planSweep,
   renderPlan,
@@ -69,20 +70,19 @@ async function readSweep(file: string): Promise<{ spec: SweepSpec; plan: SweepPl
 }
 
 async function enqueue(spec: SweepSpec, plan: SweepPlan, options: SweepOptions): Promise<void> {
-  if (spec.search.kind === 'tpe') {
-    // Nothing is enqueued: the start-up trials alone would silently be a small random search.
-    throw new Error(
-      'search tpe is not enqueued yet: the workers cannot add suggested trials as results arrive. ' +
-        'Use --dry-run to see the start-up trials, or search random.',
-    );
-  }
   const queues = await openQueues(options);
   try {
-    const enqueued = await queues.producer.enqueueSweep(plan);
+    // A TPE sweep carries its spec (as plain JSON): trainers suggest the next trials from it.
+    const tpe = spec.search.kind === 'tpe' ? { tpe: { spec: JSON.parse(JSON.stringify(spec)) } } : {};
+    const enqueued = await queues.producer.enqueueSweep({ ...plan, ...tpe });
     const dataset = enqueued.dataset;
+    const planned =
+      spec.search.kind === 'tpe' ? configurationCount(spec) * spec.seeds.length : plan.trials.length;
+    const later = planned - plan.trials.length;
     process.stderr.write(
       `${enqueued.created ? 'enqueued' : 'already enqueued (nothing added)'}: ${spec.name}, ` +
-        `${plan.trials.length} trial${plan.trials.length === 1 ? '' : 's'} on dataset ${dataset.datasetId.slice(0, 12)} ` +
+        `${plan.trials.length} trial${plan.trials.length === 1 ? '' : 's'}` +
+        `${later > 0 ? ` (tpe suggests ${later} more as results arrive)` : ''} on dataset ${dataset.datasetId.slice(0, 12)} ` +
         `(${dataset.created ? `${dataset.shards} shards to generate` : 'already generated or enqueued'})\n`,
     );
     process.stdout.write(`${enqueued.sweepId}\n`);
