@@ -112,7 +112,9 @@ describe('docker-compose.yml', () => {
     const reporter = service('reporter');
     expect(reporter.environment?.REPORTER_MODE).toBe('both');
     expect(reporter.environment?.REPORTER_HOST).toBe('0.0.0.0');
-    expect(reporter.ports).toEqual([`127.0.0.1:\${REPORTER_PORT:-8080}:${reporter.environment?.REPORTER_PORT}`]);
+    expect(reporter.ports).toEqual([
+      `127.0.0.1:\${REPORTER_PORT:-8080}:${reporter.environment?.REPORTER_PORT}`,
+    ]);
     const images = new Set(
       Object.entries(services)
         .filter(([n]) => n !== 'redis')
