@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PassThrough } from 'node:stream';
 import {
   createRedis,
   PipelineProducer,
@@ -16,6 +15,13 @@ import {
 import { datasetSpecSchema } from '@repo/dataset';
 import { Command } from 'commander';
 import { intOption, numberOption } from '../options.js';
+import {
+  startWorker,
+  stopWorkers,
+  type WorkerApp,
+  type WorkerProcess,
+  workerEntry,
+} from '../worker-processes.js';
 
 interface BenchSweepOptions {
   trials: number;
@@ -36,9 +42,6 @@ interface SweepRun {
   summaries: TrialSummary[];
 }
 
-/** The worker apps' entry points, beside this one in the monorepo (built by `pnpm build`). */
-const appMain = (app: string) => fileURLToPath(new URL(`../../../${app}/dist/main.js`, import.meta.url));
-
 /** `mtl bench sweep`: the same sweep with 1, then 2 trainer processes; trials/hour and the speed-up. */
 export function benchSweepCommand(): Command {
   return new Command('sweep')
@@ -54,11 +57,8 @@ export function benchSweepCommand(): Command {
     .option('--backend <name>', 'MTL_BACKEND of the trainers', process.env.MTL_BACKEND || 'auto')
     .action(async (options: BenchSweepOptions) => {
       const counts = options.processes.split(',').map((part) => intOption(1, 64)(part.trim()));
-      for (const app of ['generator', 'trainer']) {
-        await access(appMain(app)).catch(() => {
-          throw new Error(`${appMain(app)} is missing: run \`pnpm build\` first`);
-        });
-      }
+      workerEntry('generator');
+      workerEntry('trainer');
       const artifacts = await mkdtemp(join(tmpdir(), 'mtl-bench-sweep-'));
       const prefix = `mtl-bench-${randomUUID()}`;
       const redis = createRedis(options.redis);
@@ -116,7 +116,7 @@ async function generate(
     const { jobId } = await producer.enqueueDataset(dataset);
     await waitForJobs(producer, QUEUES.generate, [jobId]);
   } finally {
-    await stopApp(generator);
+    await stopWorkers([generator]);
   }
 }
 
@@ -156,7 +156,7 @@ async function runSweep(
     }
     return { processes, seconds, trialsPerHour: (options.trials / seconds) * 3600, summaries };
   } finally {
-    await Promise.all(trainers.map(stopApp));
+    await stopWorkers(trainers);
   }
 }
 
@@ -185,27 +185,13 @@ async function waitForJobs(producer: PipelineProducer, queue: string, jobIds: st
   }
 }
 
-/** Starts a worker app and resolves once it logs that it is ready. */
-async function startApp(app: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [appMain(app)], {
+/** Starts a worker app (its log lines dropped, its errors shown) and resolves once it is ready. */
+async function startApp(app: WorkerApp, env: Record<string, string>): Promise<WorkerProcess> {
+  const worker = startWorker(app, {
+    name: `mtl-${app}`,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    output: { kind: 'lines', prefix: '', stdout: new PassThrough().resume(), stderr: process.stderr },
   });
-  await new Promise<void>((resolve, reject) => {
-    let seen = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      seen += chunk;
-      if (seen.includes(`"msg":"mtl-${app} ready"`)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`mtl-${app} exited with ${code} before it was ready`)));
-  });
-  child.stdout?.resume();
-  return child;
-}
-
-async function stopApp(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
+  await worker.ready;
+  return worker;
 }

@@ -1,14 +1,6 @@
-import { spawn } from 'node:child_process';
-import { access } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { intOption } from '../options.js';
-
-/**
- * The reporter app's entry, beside this app in the workspace (and in the Docker image). The CLI
- * runs it as a child process rather than importing it: apps do not depend on apps.
- */
-export const REPORTER_ENTRY = fileURLToPath(new URL('../../../reporter/dist/main.js', import.meta.url));
+import { startWorker } from '../worker-processes.js';
 
 export interface ServeOptions {
   host: string;
@@ -21,28 +13,22 @@ export interface ServeOptions {
 
 /** Runs the reporter's web app in the foreground until it exits; resolves to its exit code. */
 export async function serveReporter(options: ServeOptions): Promise<number> {
-  await access(REPORTER_ENTRY).catch(() => {
-    throw new Error(`the reporter is not built (${REPORTER_ENTRY} is missing): run pnpm build`);
+  const reporter = startWorker('reporter', {
+    name: 'reporter',
+    env: options.env,
+    args: ['--mode', 'server', '--host', options.host, '--port', String(options.port)],
+    output: { kind: 'inherit' },
   });
-  const child = spawn(
-    process.execPath,
-    [REPORTER_ENTRY, '--mode', 'server', '--host', options.host, '--port', String(options.port)],
-    // Its own process group: a terminal's Ctrl-C reaches it once, through us, not twice (a second
-    // signal makes a worker app exit without closing).
-    { env: options.env, stdio: 'inherit', detached: true },
-  );
   const stop = () => {
     const reason = options.signal?.reason;
-    child.kill(reason === 'SIGINT' || reason === 'SIGTERM' ? reason : 'SIGTERM');
+    reporter.child.kill(reason === 'SIGINT' || reason === 'SIGTERM' ? reason : 'SIGTERM');
   };
   options.signal?.addEventListener('abort', stop, { once: true });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      options.signal?.removeEventListener('abort', stop);
-      resolve(code ?? (signal ? 128 : 1));
-    });
-  });
+  try {
+    return await reporter.exited;
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
+  }
 }
 
 const EXAMPLES = `

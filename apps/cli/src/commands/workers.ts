@@ -1,14 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { ExitCode, ExitStatus, UsageError } from '../errors.js';
 import { intOption } from '../options.js';
-
-type WorkerApp = 'generator' | 'trainer' | 'reporter';
+import { startWorker, type WorkerApp, workerEntry } from '../worker-processes.js';
 
 interface WorkersOptions {
   generators: number;
@@ -28,53 +22,6 @@ with its name. Ctrl-C or SIGTERM: every worker finishes or hands back its job (a
 next batch and keeps its checkpoint), then mtl exits 0 (1 if a worker failed). A second Ctrl-C makes
 the workers exit at once.
 `;
-
-/**
- * The worker app's entry point, found by walking up from this file to the monorepo's `apps/` folder
- * (the same in a checkout and in the Docker image).
- */
-export function workerEntry(app: WorkerApp, from = dirname(fileURLToPath(import.meta.url))): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const entry = join(dir, 'apps', app, 'dist', 'main.js');
-    if (existsSync(entry)) return entry;
-    if (dirname(dir) === dir) {
-      throw new UsageError(`cannot find apps/${app}/dist/main.js above ${from}: run pnpm build first`);
-    }
-  }
-}
-
-/** One started worker: its name (`trainer-2`) and process. */
-interface Started {
-  name: string;
-  child: ChildProcess;
-  exited: Promise<number>;
-}
-
-function start(app: WorkerApp, index: number, width: number): Started {
-  const name = `${app}-${index}`;
-  const child = spawn(process.execPath, [workerEntry(app)], {
-    env: process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group: a terminal's Ctrl-C reaches only mtl, which forwards it once (a worker
-    // treats a second signal as "exit now").
-    detached: true,
-  });
-  const prefix = `[${name}]`.padEnd(width + 2);
-  for (const [source, target] of [
-    [child.stdout, process.stdout],
-    [child.stderr, process.stderr],
-  ] as const) {
-    if (source) createInterface({ input: source }).on('line', (line) => target.write(`${prefix} ${line}\n`));
-  }
-  const exited = new Promise<number>((resolve) => {
-    child.once('error', (error) => {
-      process.stderr.write(`${prefix} cannot start: ${error.message}\n`);
-      resolve(1);
-    });
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  });
-  return { name, child, exited };
-}
 
 /** `mtl workers`: starts worker processes locally and stops them cleanly on Ctrl-C / SIGTERM. */
 export function workersCommand(): Command {
@@ -101,7 +48,15 @@ export function workersCommand(): Command {
       if (plan.length === 0) throw new UsageError('no workers to start: every count is 0');
       for (const [app] of counts) if (plan.some(([planned]) => planned === app)) workerEntry(app);
       const width = Math.max(...plan.map(([app, index]) => `${app}-${index}`.length));
-      const workers = plan.map(([app, index]) => start(app, index, width));
+      const workers = plan.map(([app, index]) => {
+        const name = `${app}-${index}`;
+        const prefix = `[${name}]`.padEnd(width + 3);
+        return startWorker(app, {
+          name,
+          env: process.env,
+          output: { kind: 'lines', prefix, stdout: process.stdout, stderr: process.stderr },
+        });
+      });
       process.stderr.write(
         `mtl workers: ${counts.map(([app, count]) => `${count} ${app}${count === 1 ? '' : 's'}`).join(', ')} ` +
           `(pids ${workers.map((w) => w.child.pid).join(' ')}); Ctrl-C stops them\n`,
