@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { benchCommand } from './commands/bench.js';
 import { cancelCommand } from './commands/cancel.js';
+import { demoCommand } from './commands/demo.js';
 import { generateCommand } from './commands/generate.js';
 import { lsCommand } from './commands/ls.js';
 import { predictCommand } from './commands/predict.js';
@@ -31,6 +32,7 @@ export function createProgram(): Command {
   program.addCommand(cancelCommand());
   program.addCommand(retryCommand());
   program.addCommand(workersCommand());
+  program.addCommand(demoCommand());
   program.addCommand(benchCommand());
   return program;
 }

@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ArtifactLayout, idSchema } from '@repo/contracts';
-import { renderConfusionMatrix, renderLeaderboard } from '@repo/metrics';
 import {
   inlineAssets,
   loadSweepView,
@@ -11,6 +10,7 @@ import {
 } from '@repo/report-view';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
+import { renderReportTable } from './report-table.js';
 
 const FORMATS = ['table', 'json', 'html'] as const;
 
@@ -58,7 +58,7 @@ export function reportCommand(): Command {
         return;
       }
       const text =
-        options.format === 'json' ? `${JSON.stringify(view, null, 2)}\n` : `${renderTable(view)}\n`;
+        options.format === 'json' ? `${JSON.stringify(view, null, 2)}\n` : `${renderReportTable(view)}\n`;
       if (options.out) await write(resolve(options.out), text);
       else process.stdout.write(text);
     });
@@ -74,36 +74,6 @@ async function load(layout: ArtifactLayout, sweepId: string, images: boolean): P
       );
     throw error;
   }
-}
-
-/** The sweep's header, @repo/metrics' leaderboard, trials failed without a record, the best configuration's matrices. */
-function renderTable(view: SweepView): string {
-  const { counts } = view;
-  const lines = [
-    `sweep ${view.sweepId} (${view.name}): ${view.state}; trials ${counts.trials}, completed ${counts.completed}, ` +
-      `failed ${counts.failed}, pending ${counts.pending}`,
-    '',
-    renderLeaderboard(view.aggregate),
-  ];
-  const recorded = new Set(view.aggregate.failed.map((run) => run.runId));
-  for (const entry of view.failed) {
-    if (!recorded.has(entry.trialId)) lines.push(`failed: ${entry.trialId}: ${entry.reason}`);
-  }
-  for (const entry of view.pending) lines.push(`${entry.status}: ${entry.trialId}`);
-  const best = view.aggregate.leaderboard[0];
-  if (best) {
-    for (const head of ['shape', 'colour'] as const) {
-      const { labels, summed, normalised } = best.confusion[head];
-      lines.push(
-        '',
-        `${head}, best configuration (${best.count} run${best.count === 1 ? '' : 's'} summed):`,
-        renderConfusionMatrix(summed, labels),
-        '',
-        renderConfusionMatrix(normalised, labels, { format: 'percent' }),
-      );
-    }
-  }
-  return lines.join('\n');
 }
 
 async function write(file: string, text: string): Promise<void> {

@@ -1,3 +1,4 @@
+import type { SweepPlanInput } from '@repo/contracts';
 import {
   configurationCount,
   loadSweepSpec,
@@ -58,6 +59,11 @@ export function sweepCommand(): Command {
     });
 }
 
+/** What the producer enqueues: the plan, and for TPE the spec (plain JSON) trainers suggest further trials from. */
+export function enqueueablePlan(spec: SweepSpec, plan: SweepPlan): SweepPlanInput {
+  return spec.search.kind === 'tpe' ? { ...plan, tpe: { spec: JSON.parse(JSON.stringify(spec)) } } : plan;
+}
+
 async function readSweep(file: string): Promise<{ spec: SweepSpec; plan: SweepPlan }> {
   try {
     const spec = await loadSweepSpec(file);
@@ -72,9 +78,7 @@ async function readSweep(file: string): Promise<{ spec: SweepSpec; plan: SweepPl
 async function enqueue(spec: SweepSpec, plan: SweepPlan, options: SweepOptions): Promise<void> {
   const queues = await openQueues(options);
   try {
-    // A TPE sweep carries its spec (as plain JSON): trainers suggest the next trials from it.
-    const tpe = spec.search.kind === 'tpe' ? { tpe: { spec: JSON.parse(JSON.stringify(spec)) } } : {};
-    const enqueued = await queues.producer.enqueueSweep({ ...plan, ...tpe });
+    const enqueued = await queues.producer.enqueueSweep(enqueueablePlan(spec, plan));
     const dataset = enqueued.dataset;
     const planned =
       spec.search.kind === 'tpe' ? configurationCount(spec) * spec.seeds.length : plan.trials.length;
