@@ -52,7 +52,7 @@ describe('mtl sweep --dry-run', () => {
     stdout.length = 0;
     expect(await run(['sweep', example('quick.yaml'), '--dry-run'])).toBe(ExitCode.ok);
     expect(stdout.join('')).toBe(first);
-    expect(first).toMatch(/trial +seed +arch +learningRate +widthMultiplier/);
+    expect(first).toMatch(/trial +seed +arch +learningRate +dropout/);
     expect(first.split('\n').filter((line) => /^t\d{3} /.test(line))).toHaveLength(4);
   });
 
