@@ -53,7 +53,7 @@ export function demoCommand(): Command {
     )
     .option('--spec <file>', 'sweep spec to run (default: examples/quick.yaml)')
     .option('--trainers <n>', 'trainer processes (default: one per core)', intOption(1, 256))
-    .option('--port <port>', 'web app port (taken: a free one is used)', intOption(0, 65_535), 8080)
+    .option('--port <port>', 'web app port (taken or 0: a free one)', intOption(0, 65_535), 8080)
     .option('--no-serve', 'exit after the summary instead of serving the report')
     .option(
       '--artifacts <dir>',
@@ -194,7 +194,7 @@ async function untilWorkerExits<T>(workers: readonly WorkerProcess[], work: Prom
   return Promise.race([work, exit]);
 }
 
-/** `port` when it is free on the loopback, else a free one. */
+/** `port` when it is free on the loopback, else (or for 0) a free one. */
 async function portOrFree(port: number): Promise<number> {
   const listen = (candidate: number) =>
     new Promise<number | undefined>((resolve) => {
@@ -207,6 +207,6 @@ async function portOrFree(port: number): Promise<number> {
     });
   const chosen = (await listen(port)) ?? (await listen(0));
   if (chosen === undefined) throw new Error('no free TCP port on 127.0.0.1 for the web app');
-  if (chosen !== port) say(`port ${port} is taken: the web app uses ${chosen}`);
+  if (port !== 0 && chosen !== port) say(`port ${port} is taken: the web app uses ${chosen}`);
   return chosen;
 }
