@@ -8,6 +8,7 @@ import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
 import { createGeneratorWorker } from './generator-worker.js';
 import { shardFiles } from './shard-files.js';
 
@@ -30,8 +31,8 @@ describe('generator worker', () => {
   });
 
   afterEach(async () => {
-    await producer.queue(QUEUES.generate).obliterate({ force: true });
     await producer.close();
+    await deleteQueuePrefix(producerRedis, prefix);
     producerRedis.disconnect();
     redis.disconnect();
     await rm(artifacts, { recursive: true, force: true });

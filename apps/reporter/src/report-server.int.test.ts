@@ -9,6 +9,7 @@ import { HOSTILE_NAME, type SweepFixture, writeSweepFixture } from '@repo/report
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
 import { createReportServer } from './report-server.js';
 
 let root: string;
@@ -32,10 +33,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
-  for (const name of Object.values(QUEUES)) await producer.queue(name).obliterate({ force: true });
   await producer.close();
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await deleteQueuePrefix(redis, prefix);
   redis.disconnect();
   await rm(root, { recursive: true, force: true });
 });

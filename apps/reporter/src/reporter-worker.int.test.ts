@@ -16,6 +16,7 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
 import { createReporterWorker, reaggregate } from './reporter-worker.js';
 import type { SweepReport } from './sweep-report.js';
 
@@ -46,6 +47,25 @@ function runRecord(sweepId: string, trialId: string) {
   };
 }
 
+/** What a stand-in trainer returns for a trial whose run record it wrote. */
+function summary(sweepId: string, trialId: string, extra: Partial<TrialSummary> = {}): TrialSummary {
+  return {
+    sweepId,
+    trialId,
+    runFile: `sweeps/${sweepId}/trials/${trialId}/run.json`,
+    epochs: 1,
+    bestEpoch: 1,
+    stoppedEarly: false,
+    resumedEpochs: 0,
+    test: {},
+    durationMs: 1,
+    trainMs: 1,
+    cpuMs: 1,
+    peakRssMiB: 1,
+    ...extra,
+  };
+}
+
 describe('reporter', () => {
   let redis: Redis;
   let workerRedis: Redis;
@@ -62,10 +82,8 @@ describe('reporter', () => {
   });
 
   afterEach(async () => {
-    for (const name of Object.values(QUEUES)) await producer.queue(name).obliterate({ force: true });
     await producer.close();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteQueuePrefix(redis, prefix);
     redis.disconnect();
     workerRedis.disconnect();
     await rm(layout.root, { recursive: true, force: true });
@@ -82,20 +100,7 @@ describe('reporter', () => {
         const dir = layout.trialDir(sweepId, trialId);
         await mkdir(dir, { recursive: true });
         await writeFile(join(dir, 'run.json'), JSON.stringify(runRecord(sweepId, trialId)));
-        return {
-          sweepId,
-          trialId,
-          runFile: `sweeps/${sweepId}/trials/${trialId}/run.json`,
-          epochs: 2,
-          bestEpoch: 2,
-          stoppedEarly: false,
-          resumedEpochs: 0,
-          test: { shape_acc: trialId === 't1' ? 0.5 : 0.9 },
-          durationMs: 10,
-          trainMs: 5,
-          cpuMs: 5,
-          peakRssMiB: 100,
-        };
+        return summary(sweepId, trialId, { test: { shape_acc: trialId === 't1' ? 0.5 : 0.9 } });
       },
       { connection: workerRedis, prefix, autorun: false },
     );
@@ -197,20 +202,7 @@ describe('reporter', () => {
           const dir = layout.trialDir('rr', job.data.trialId);
           await mkdir(dir, { recursive: true });
           await writeFile(join(dir, 'run.json'), JSON.stringify(runRecord('rr', job.data.trialId)));
-          return {
-            sweepId: 'rr',
-            trialId: job.data.trialId,
-            runFile: `sweeps/rr/trials/${job.data.trialId}/run.json`,
-            epochs: 1,
-            bestEpoch: 1,
-            stoppedEarly: false,
-            resumedEpochs: 0,
-            test: {},
-            durationMs: 1,
-            trainMs: 1,
-            cpuMs: 1,
-            peakRssMiB: 1,
-          };
+          return summary('rr', job.data.trialId);
         },
         { connection: workerRedis, prefix, autorun: false },
       );

@@ -12,6 +12,7 @@ import {
 } from '@repo/contracts';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
 import { type AppName, startWorker, type WorkerProcess } from './worker-processes.js';
 
 /** A private pipeline for one test: its own queue prefix, artifact directory and worker processes. */
@@ -74,10 +75,8 @@ export class PipelineFixture {
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.stop(10_000)));
-    for (const name of Object.values(QUEUES)) await this.producer.queue(name).obliterate({ force: true });
     await this.producer.close();
-    const keys = await this.redis.keys(`${this.prefix}:*`);
-    if (keys.length > 0) await this.redis.del(...keys);
+    await deleteQueuePrefix(this.redis, this.prefix);
     this.redis.disconnect();
     await rm(this.artifacts, { recursive: true, force: true });
   }

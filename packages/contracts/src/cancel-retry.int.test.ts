@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
 import { SweepCancelledError } from './errors.js';
 import { reportJobId, trialJobId } from './ids.js';
 import type { TrialJob } from './job-payloads.js';
@@ -36,10 +37,8 @@ describe('PipelineProducer.cancelSweep / retryFailed', () => {
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((worker) => worker.close(true)));
     await reader.close();
-    for (const name of Object.values(QUEUES)) await producer.queue(name).obliterate({ force: true });
     await producer.close();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteQueuePrefix(redis, prefix);
     redis.disconnect();
     workerRedis.disconnect();
   });

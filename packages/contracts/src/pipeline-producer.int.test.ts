@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { datasetId, datasetSpecSchema, shardCount } from '@repo/dataset';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
 import { SweepConflictError } from './errors.js';
 import { datasetJobId, reportJobId, trialJobId } from './ids.js';
 import { PipelineProducer } from './pipeline-producer.js';
@@ -32,10 +33,8 @@ describe('PipelineProducer', () => {
   });
 
   afterEach(async () => {
-    for (const name of Object.values(QUEUES)) await producer.queue(name).obliterate({ force: true });
     await producer.close();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteQueuePrefix(redis, prefix);
     redis.disconnect();
   });
 
@@ -94,6 +93,16 @@ describe('PipelineProducer', () => {
     expect((await producer.enqueueSweep(reordered)).created).toBe(false);
     const changed = { ...plan, trials: plan.trials.slice(0, 2) };
     await expect(producer.enqueueSweep(changed)).rejects.toThrow(SweepConflictError);
+  });
+
+  it('obliterates every queue of its prefix and keeps the sweep records', async () => {
+    await producer.enqueueSweep(plan);
+    await producer.obliterate();
+    const queueKeys = (await redis.keys(`${prefix}:*`)).filter((key) =>
+      Object.values(QUEUES).some((name) => key.startsWith(`${prefix}:${name}:`)),
+    );
+    expect(queueKeys).toEqual([]);
+    expect(await producer.sweeps.list()).toEqual(['sweep-a']);
   });
 
   it('rejects an invalid plan before touching Redis', async () => {

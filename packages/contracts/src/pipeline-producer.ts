@@ -265,6 +265,14 @@ export class PipelineProducer {
   }
 
   /** Closes the queues (idempotent); the connection stays open. */
+  /**
+   * Removes every queue under this prefix with all its jobs, running ones included; for benches and
+   * tests that own their prefix. The sweep keys beside the queues (registry, TPE progress, curves) stay.
+   */
+  async obliterate(): Promise<void> {
+    for (const queue of Object.values(this.queues)) await queue.obliterate({ force: true });
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.flows.close();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
 import { trialJobId } from './ids.js';
 import type { TrialJob, TrialSummary } from './job-payloads.js';
 import { PipelineProducer } from './pipeline-producer.js';
@@ -51,10 +52,8 @@ describe('SweepStatusReader', () => {
 
   afterEach(async () => {
     await reader.close();
-    for (const name of Object.values(QUEUES)) await producer.queue(name).obliterate({ force: true });
     await producer.close();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteQueuePrefix(redis, prefix);
     redis.disconnect();
     workerRedis.disconnect();
   });

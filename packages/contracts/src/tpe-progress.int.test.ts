@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
 import { reportJobId, trialJobId } from './ids.js';
 import { PipelineProducer } from './pipeline-producer.js';
 import { QUEUES } from './queue-names.js';
@@ -25,10 +26,8 @@ describe('growing a TPE sweep', () => {
   });
 
   afterEach(async () => {
-    for (const name of Object.values(QUEUES)) await producer.queue(name).obliterate({ force: true });
     await producer.close();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteQueuePrefix(redis, prefix);
     redis.disconnect();
   });
 

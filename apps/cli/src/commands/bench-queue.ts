@@ -67,7 +67,7 @@ async function measureRun(redis: Redis, options: BenchQueueOptions) {
     const perTrialMs = await drain(workerRedis, prefix, Math.min(options.drain, options.trials));
     return { enqueueMs, perTrialMs };
   } finally {
-    for (const name of Object.values(QUEUES)) await producer.queue(name).obliterate({ force: true });
+    await producer.obliterate();
     await producer.close();
     await redis.del(`${prefix}:sweeps`, `${prefix}:sweep:bench`);
     workerRedis.disconnect();

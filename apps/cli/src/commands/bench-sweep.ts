@@ -96,7 +96,7 @@ export function benchSweepCommand(): Command {
           }
         }
       } finally {
-        for (const name of Object.values(QUEUES)) await producer.queue(name).obliterate({ force: true });
+        await producer.obliterate();
         await producer.close();
         const keys = await redis.keys(`${prefix}:*`);
         if (keys.length > 0) await redis.del(...keys);

@@ -4,23 +4,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRedis, PipelineProducer, QUEUES, redisAnswers } from '@repo/contracts';
+import { redisAnswers } from '@repo/contracts';
 import { loadSweepSpec, planSweep } from '@repo/sweep';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { deleteQueuePrefix } from '../../../../tooling/vitest/queue-prefix.js';
+import { tinySweepSpec } from '../testing/tiny-sweep.js';
 
 const CLI = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
-// Two one-epoch trials of a quarter-width mtl-seed on 96×96 images: the demo's machinery, not its accuracy.
-const TINY = `name: tiny demo
-dataset: { imageSize: 96, samples: 80, test: 32, seed: 3, shardSize: 40 }
-search: grid
-parameters:
-  arch: mtl-seed
-  widthMultiplier: 0.25
-  batchSize: 16
-  epochs: 1
-  learningRate: { values: [0.001, 0.003] }
-`;
+const TINY = tinySweepSpec('tiny demo');
 
 interface Demo {
   child: ChildProcess;
@@ -74,13 +66,7 @@ describe('mtl demo (real Redis, real worker processes)', () => {
     // The demo stops its workers itself; SIGKILL only if a failed test left it running.
     if (demo && demo.child.exitCode === null) demo.child.kill('SIGKILL');
     demo = undefined;
-    const redis = createRedis(inject('redisUrl'));
-    const producer = new PipelineProducer(redis, { prefix });
-    for (const name of Object.values(QUEUES)) await producer.queue(name).obliterate({ force: true });
-    await producer.close();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
+    await deleteQueuePrefix(inject('redisUrl'), prefix);
     await rm(dir, { recursive: true, force: true });
   });
 

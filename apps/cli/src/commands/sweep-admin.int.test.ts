@@ -9,6 +9,7 @@ import {
 } from '@repo/contracts';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { deleteQueuePrefix } from '../../../../tooling/vitest/queue-prefix.js';
 import { ExitCode } from '../errors.js';
 import { run } from '../run.js';
 import { captureOutput } from '../testing/capture-output.js';
@@ -38,10 +39,8 @@ describe('mtl ls / status / cancel / retry (real Redis)', () => {
 
   afterEach(async () => {
     vi.restoreAllMocks();
-    for (const name of Object.values(QUEUES)) await producer.queue(name).obliterate({ force: true });
     await producer.close();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteQueuePrefix(redis, prefix);
     redis.disconnect();
     workerRedis.disconnect();
   });

@@ -4,26 +4,18 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArtifactLayout, createRedis, PipelineProducer, QUEUES } from '@repo/contracts';
+import { ArtifactLayout } from '@repo/contracts';
 import { loadSweepSpec, planSweep } from '@repo/sweep';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { deleteQueuePrefix } from '../../../../tooling/vitest/queue-prefix.js';
 import { ExitCode } from '../errors.js';
 import { run } from '../run.js';
 import { captureOutput } from '../testing/capture-output.js';
+import { tinySweepSpec } from '../testing/tiny-sweep.js';
 
 const CLI = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
-// A tiny grid: 96×96 images (the smallest mtl-seed takes), a quarter-width model, 1 epoch, 2 trials.
-const TINY = `name: tiny wait
-dataset: { imageSize: 96, samples: 80, test: 32, seed: 5, shardSize: 40 }
-search: grid
-parameters:
-  arch: mtl-seed
-  widthMultiplier: 0.25
-  batchSize: 16
-  epochs: 1
-  learningRate: { values: [0.001, 0.003] }
-`;
+const TINY = tinySweepSpec('tiny wait');
 
 // Real processes: `mtl workers` (apps/cli/dist, which starts apps/*/dist: run `pnpm build` first).
 describe('mtl sweep --wait with mtl workers (real Redis, real worker processes)', () => {
@@ -39,13 +31,7 @@ describe('mtl sweep --wait with mtl workers (real Redis, real worker processes)'
   afterEach(async () => {
     vi.restoreAllMocks();
     if (workers && workers.exitCode === null) workers.kill('SIGKILL');
-    const redis = createRedis(inject('redisUrl'));
-    const producer = new PipelineProducer(redis, { prefix });
-    for (const name of Object.values(QUEUES)) await producer.queue(name).obliterate({ force: true });
-    await producer.close();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
+    await deleteQueuePrefix(inject('redisUrl'), prefix);
     await rm(artifacts, { recursive: true, force: true });
   });
 

@@ -7,6 +7,7 @@ import { createRedis, PipelineProducer, QUEUES, SweepRegistry } from '@repo/cont
 import { loadSweepSpec, planSweep } from '@repo/sweep';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { deleteQueuePrefix } from '../../../../tooling/vitest/queue-prefix.js';
 import { ExitCode } from '../errors.js';
 import { run } from '../run.js';
 import { captureOutput } from '../testing/capture-output.js';
@@ -29,11 +30,7 @@ describe('mtl sweep (real Redis)', () => {
 
   afterEach(async () => {
     vi.restoreAllMocks();
-    const producer = new PipelineProducer(redis, { prefix });
-    for (const name of Object.values(QUEUES)) await producer.queue(name).obliterate({ force: true });
-    await producer.close();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteQueuePrefix(redis, prefix);
     redis.disconnect();
     await rm(dir, { recursive: true, force: true });
   });
