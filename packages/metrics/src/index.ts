@@ -22,6 +22,7 @@ export { canonicalJson } from './config-key.js';
 export { type ConfusionMatrix, confusionMatrix, normaliseRows } from './confusion-matrix.js';
 export { AggregationError, InvalidRunRecordError, MetricsInputError } from './errors.js';
 export { type Evaluation, evaluateHeads, type HeadsInput } from './evaluate-heads.js';
+export { describeConfig, formatMetricValue } from './format-values.js';
 export { combinedScore, DEFAULT_OBJECTIVE, isRateMetric, type Objective, objectiveFor } from './objective.js';
 export { type AxisErrors, type RegressionMetrics, regressionMetrics } from './regression.js';
 export { type ConfusionRenderOptions, renderConfusionMatrix } from './render-confusion-matrix.js';

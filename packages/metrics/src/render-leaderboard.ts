@@ -1,4 +1,5 @@
 import type { MetricSummary, RunAggregate } from './aggregate.js';
+import { describeConfig, formatMetricValue } from './format-values.js';
 import { isRateMetric } from './objective.js';
 import { renderTable } from './text-table.js';
 
@@ -48,7 +49,7 @@ export function renderLeaderboard(aggregate: RunAggregate, options: LeaderboardR
   );
   for (const best of aggregate.best) {
     lines.push(
-      `best ${best.objective.metric}: ${best.runId} = ${formatValue(best.objective.metric, best.value)}${isRateMetric(best.objective.metric) ? ' %' : ''} (${best.source})`,
+      `best ${best.objective.metric}: ${best.runId} = ${formatMetricValue(best.objective.metric, best.value)}${isRateMetric(best.objective.metric) ? ' %' : ''} (${best.source})`,
     );
   }
   for (const run of aggregate.failed)
@@ -61,25 +62,8 @@ export function renderLeaderboard(aggregate: RunAggregate, options: LeaderboardR
   return lines.join('\n');
 }
 
-/** `key=value` pairs in key order; non-scalar values as JSON. */
-function describeConfig(config: Record<string, unknown>): string {
-  return Object.keys(config)
-    .sort()
-    .map((key) => {
-      const value = config[key];
-      return `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
-    })
-    .join(' ');
-}
-
 function formatSummary(metric: string, summary: MetricSummary | undefined): string {
   if (summary === undefined) return '–';
-  const mean = formatValue(metric, summary.mean);
-  return summary.std === null ? mean : `${mean} ± ${formatValue(metric, summary.std)}`;
-}
-
-function formatValue(metric: string, value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (isRateMetric(metric)) return (value * 100).toFixed(2);
-  return value.toFixed(Math.abs(value) < 1 && value !== 0 ? 4 : 2);
+  const mean = formatMetricValue(metric, summary.mean);
+  return summary.std === null ? mean : `${mean} ± ${formatMetricValue(metric, summary.std)}`;
 }

@@ -1,6 +1,6 @@
-import type { RunGroup } from '@repo/metrics';
+import { describeConfig, type RunGroup } from '@repo/metrics';
 import { escapeHtml, jsonForScript } from './escape.js';
-import { describeConfig, formatMeanStd, formatMetric } from './format.js';
+import { formatMeanStd, formatMetric } from './format.js';
 import type { PageAssets } from './page-assets.js';
 import { renderDocument } from './page-document.js';
 import { renderHeadHeatmaps } from './render-heatmap.js';
