@@ -39,7 +39,9 @@ export function startWorker(app: WorkerApp, options: WorkerOptions): WorkerProce
   const { output } = options;
   const child = spawn(process.execPath, [workerEntry(app), ...(options.args ?? [])], {
     env: options.env,
-    stdio: output.kind === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+    // The IPC channel is how a worker notices that this process is gone (see runWorkerApp).
+    stdio:
+      output.kind === 'inherit' ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'pipe', 'pipe', 'ipc'],
     detached: true,
   });
   const exited = new Promise<number>((resolve) => {

@@ -73,7 +73,7 @@ export interface WorkerAppContext<E extends WorkerEnv> {
 /**
  * The whole life of a worker process: read the environment (a bad one: a message naming the
  * variables, exit 2), connect to Redis (waiting while it is unreachable), start the worker, and on
- * SIGINT/SIGTERM close it, then the connection.
+ * SIGINT/SIGTERM (or when the `mtl` process that started it goes away) close it, then the connection.
  */
 export async function runWorkerApp<E extends WorkerEnv>(
   app: string,
@@ -95,4 +95,17 @@ export async function runWorkerApp<E extends WorkerEnv>(
     await worker.close();
     await connection.quit();
   }, logger);
+  closeWithParent(logger);
+}
+
+/**
+ * A worker that `mtl` started (with an IPC channel) closes as on SIGTERM when `mtl` goes away, even
+ * by `kill -9`: no orphan keeps taking jobs nobody watches. Started any other way it does nothing.
+ */
+function closeWithParent(logger: Logger): void {
+  if (typeof process.send !== 'function') return;
+  process.once('disconnect', () => {
+    logger.warn('the process that started this worker is gone: shutting down');
+    process.kill(process.pid, 'SIGTERM');
+  });
 }
