@@ -20,7 +20,8 @@ Each worker is a process (node apps/<app>/dist/main.js: run pnpm build first) wi
 (REDIS_URL, ARTIFACTS_DIR, QUEUE_PREFIX, LOG_LEVEL, MTL_BACKEND, …); its output lines are prefixed
 with its name. Ctrl-C or SIGTERM: every worker finishes or hands back its job (a trial stops at its
 next batch and keeps its checkpoint), then mtl exits 0 (1 if a worker failed). A second Ctrl-C makes
-the workers exit at once.
+the workers exit at once. If mtl itself dies (even by kill -9), the workers shut down cleanly on
+their own.
 `;
 
 /** `mtl workers`: starts worker processes locally and stops them cleanly on Ctrl-C / SIGTERM. */
