@@ -1,5 +1,8 @@
-import type { TrialJob } from '@repo/contracts';
-import { COLOURS, GENERATOR_VERSION, SHAPES, type SplitData } from '@repo/dataset';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ArtifactLayout, TrialJob } from '@repo/contracts';
+import { COLOURS, GENERATOR_VERSION, MANIFEST_FILE, SHAPES, type SplitData } from '@repo/dataset';
 import {
   type CompletedRunRecord,
   type Evaluation,
@@ -34,23 +37,19 @@ export function evaluateTrial(
   return { evaluation: evaluateHeads(heads), predictions: samplePredictions(heads) };
 }
 
-export interface RunRecordInput {
+/** What identifies an attempt's run record: the trial, its data, the software, when. */
+export interface RunRecordHeaderInput {
   trial: TrialJob;
   runId: string;
   /** sha256 of the dataset's manifest.json (which pins every shard). */
   manifestSha256: string;
   backend: string;
   startedAt: Date;
-  history: HistoryEntry[];
-  fineTuneHistory?: HistoryEntry[];
-  evaluation: Evaluation;
-  /** The saved model, relative to ARTIFACTS_DIR. */
-  modelPath: string;
 }
 
-/** The trial's completed run record, validated against @repo/metrics' schema before it is written. */
-export function completedRunRecord(input: RunRecordInput): CompletedRunRecord {
-  const record: CompletedRunRecord = {
+/** The fields every run record of a trial starts with, whatever its status; it ends now. */
+export function runRecordHeader(input: RunRecordHeaderInput) {
+  return {
     format: RUN_RECORD_FORMAT,
     version: RUN_RECORD_VERSION,
     runId: input.runId,
@@ -66,6 +65,27 @@ export function completedRunRecord(input: RunRecordInput): CompletedRunRecord {
     },
     startedAt: input.startedAt.toISOString(),
     endedAt: new Date().toISOString(),
+  } as const;
+}
+
+/** sha256 of a dataset's manifest.json, for the run record. */
+export async function manifestSha256(layout: ArtifactLayout, datasetId: string): Promise<string> {
+  const manifest = await readFile(join(layout.datasetDir(datasetId), MANIFEST_FILE));
+  return createHash('sha256').update(manifest).digest('hex');
+}
+
+export interface RunRecordInput extends RunRecordHeaderInput {
+  history: HistoryEntry[];
+  fineTuneHistory?: HistoryEntry[];
+  evaluation: Evaluation;
+  /** The saved model, relative to ARTIFACTS_DIR. */
+  modelPath: string;
+}
+
+/** The trial's completed run record, validated against @repo/metrics' schema before it is written. */
+export function completedRunRecord(input: RunRecordInput): CompletedRunRecord {
+  const record: CompletedRunRecord = {
+    ...runRecordHeader(input),
     status: 'completed',
     history: input.history,
     ...(input.fineTuneHistory ? { fineTuneHistory: input.fineTuneHistory } : {}),

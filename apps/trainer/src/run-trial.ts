@@ -1,13 +1,6 @@
-import { createHash } from 'node:crypto';
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import {
-  type ArtifactLayout,
-  parsePayload,
-  type TrialProgress,
-  type TrialSummary,
-  trialJobSchema,
-} from '@repo/contracts';
+import type { ArtifactLayout, TrialJob, TrialProgress, TrialSummary } from '@repo/contracts';
 import { type Dataset, MANIFEST_FILE, ManifestError, openDataset } from '@repo/dataset';
 import {
   type BackendName,
@@ -21,8 +14,15 @@ import {
 } from '@repo/model';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Logger } from 'pino';
+import type { AttemptClock } from './attempt-clock.js';
 import { DatasetNotReadyError } from './errors.js';
-import { completedRunRecord, confusionMatrices, evaluateTrial, headlineMetrics } from './evaluate-trial.js';
+import {
+  completedRunRecord,
+  confusionMatrices,
+  evaluateTrial,
+  headlineMetrics,
+  manifestSha256,
+} from './evaluate-trial.js';
 import { TrialDir } from './trial-dir.js';
 
 export interface TrialContext {
@@ -30,6 +30,8 @@ export interface TrialContext {
   /** The BullMQ job id, for messages. */
   jobId: string;
   backend: BackendName;
+  /** Started when the attempt did: its timing goes into the summary. */
+  attempt: AttemptClock;
   /** Aborting (worker shutting down) stops training at the next batch; the last checkpoint stays. */
   signal?: AbortSignal;
   /** Called between batches; exits the process when its worker is gone (see orphan-guard). */
@@ -43,10 +45,7 @@ export interface TrialContext {
  * trial directory when there is one), optionally fine-tunes the position head, evaluates on the test
  * split, and records the trial directory. A trial already recorded returns its summary unchanged.
  */
-export async function runTrial(data: unknown, context: TrialContext): Promise<TrialSummary> {
-  const startedAt = new Date();
-  const cpuAtStart = process.cpuUsage();
-  const trial = parsePayload(trialJobSchema, data, `job ${context.jobId}`);
+export async function runTrial(trial: TrialJob, context: TrialContext): Promise<TrialSummary> {
   const dir = new TrialDir(context.layout.trialDir(trial.sweepId, trial.trialId));
   const recorded = await dir.recorded();
   if (recorded) {
@@ -79,11 +78,9 @@ export async function runTrial(data: unknown, context: TrialContext): Promise<Tr
     const record = completedRunRecord({
       trial,
       runId: context.jobId,
-      manifestSha256: createHash('sha256')
-        .update(await readFile(manifestFile))
-        .digest('hex'),
+      manifestSha256: await manifestSha256(context.layout, trial.datasetId),
       backend: context.backend,
-      startedAt,
+      startedAt: context.attempt.startedAt,
       history: trained.history,
       fineTuneHistory: tuned?.history,
       evaluation,
@@ -98,10 +95,8 @@ export async function runTrial(data: unknown, context: TrialContext): Promise<Tr
       stoppedEarly: trained.stoppedEarly,
       resumedEpochs: trained.resumedEpochs,
       test: headlineMetrics(record),
-      durationMs: Date.now() - startedAt.getTime(),
       trainMs,
-      cpuMs: cpuMilliseconds(process.cpuUsage(cpuAtStart)),
-      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+      ...context.attempt.usage(),
     };
     // summary.json first: run.json's presence means the trial is complete (see TrialDir).
     await dir.writeJson('summary.json', summary);
@@ -139,10 +134,6 @@ async function fit(
     ? await fineTune(model, splits, setup.train, hooks('fine-tune', dir.fineTuneCheckpoint))
     : undefined;
   return { trained, tuned, trainMs: Date.now() - started };
-}
-
-function cpuMilliseconds(usage: NodeJS.CpuUsage): number {
-  return (usage.user + usage.system) / 1000;
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -17,6 +17,7 @@ import {
   UnknownArchitectureError,
 } from '@repo/model';
 import { DelayedError, type SandboxedJob, UnrecoverableError, WaitingError } from 'bullmq';
+import { AttemptClock } from './attempt-clock.js';
 import { DatasetGeneration } from './dataset-generation.js';
 import { readTrainerEnv } from './env.js';
 import { DatasetNotReadyError, SweepCancelledError, TrialStoppedError } from './errors.js';
@@ -54,18 +55,19 @@ export default async function processTrial(
   signal?: AbortSignal,
 ): Promise<TrialSummary> {
   const log = logger.child({ jobId: job.id });
-  const startedAt = new Date();
-  const cpuAtStart = process.cpuUsage();
   backend ??= initBackend(env.MTL_BACKEND);
   try {
     const trial = parsePayload(trialJobSchema, job.data, `job ${job.id}`);
     await controls.checkCancelled(trial.sweepId);
+    const backendName = await backend;
+    const attempt = new AttemptClock();
     let summary: TrialSummary;
     try {
       summary = await runTrial(trial, {
         layout,
         jobId: job.id,
-        backend: await backend,
+        backend: backendName,
+        attempt,
         signal,
         checkOrphaned,
         onProgress: async (progress) => {
@@ -82,9 +84,8 @@ export default async function processTrial(
         trial,
         layout,
         jobId: job.id,
-        backend: await backend,
-        startedAt,
-        cpuAtStart,
+        backend: backendName,
+        attempt,
         stop: error,
         history,
       });
