@@ -216,18 +216,17 @@ export class PipelineProducer {
     if (info === undefined) return undefined;
     if (info.cancelledAt !== undefined) throw new SweepCancelledError(sweepId);
     const train = this.queues[QUEUES.train];
-    const retried: string[] = [];
+    const failed: { trialId: string; job: Job }[] = [];
     for (const { trialId } of await this.sweeps.trials(sweepId, info)) {
       const job = await train.getJob(trialJobId(sweepId, trialId));
-      if (job === undefined || (await job.getState()) !== 'failed') continue;
-      retried.push(trialId);
+      if (job !== undefined && (await job.getState()) === 'failed') failed.push({ trialId, job });
     }
+    const retried = failed.map(({ trialId }) => trialId);
     if (retried.length === 0) return { sweepId, retried, reportReopened: false };
     // A dataset whose generation failed is enqueued afresh, so retried trials do not wait on it in vain.
     await this.enqueueDataset(info.plan.dataset);
-    for (const trialId of retried) {
-      const job = await train.getJob(trialJobId(sweepId, trialId));
-      await job?.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    for (const { job } of failed) {
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     }
     const report = await this.queues[QUEUES.report].getJob(reportJobId(sweepId));
     const reportState = await report?.getState();
@@ -264,7 +263,6 @@ export class PipelineProducer {
     return jobIds;
   }
 
-  /** Closes the queues (idempotent); the connection stays open. */
   /**
    * Removes every queue under this prefix with all its jobs, running ones included; for benches and
    * tests that own their prefix. The sweep keys beside the queues (registry, TPE progress, curves) stay.
@@ -273,6 +271,7 @@ export class PipelineProducer {
     for (const queue of Object.values(this.queues)) await queue.obliterate({ force: true });
   }
 
+  /** Closes the queues (idempotent); the connection stays open. */
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.flows.close();

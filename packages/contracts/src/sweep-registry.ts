@@ -7,6 +7,15 @@ import { type SweepPlan, sweepPlanSchema } from './sweep-plan.js';
 /** Default BullMQ key prefix of every queue, and of the sweep registry's keys. */
 export const DEFAULT_QUEUE_PREFIX = 'mtl';
 
+/**
+ * The Redis key of a sweep's hash (`<prefix>:sweep:<id>`), or of one of the structures kept beside it
+ * (`<prefix>:sweep:<id>:<part>`: added trials, curves, TPE progress). The id is checked first.
+ */
+export function sweepKey(prefix: string, sweepId: string, part?: string): string {
+  const key = `${prefix}:sweep:${idSchema.parse(sweepId)}`;
+  return part === undefined ? key : `${key}:${part}`;
+}
+
 const sweepInfoSchema = z.object({
   sweepId: idSchema,
   name: z.string(),
@@ -113,10 +122,10 @@ export class SweepRegistry {
   }
 
   private addedKey(sweepId: string): string {
-    return `${this.sweepKey(sweepId)}:added`;
+    return sweepKey(this.prefix, sweepId, 'added');
   }
 
   private sweepKey(sweepId: string): string {
-    return `${this.prefix}:sweep:${idSchema.parse(sweepId)}`;
+    return sweepKey(this.prefix, sweepId);
   }
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { idSchema } from './ids.js';
-import { DEFAULT_QUEUE_PREFIX } from './sweep-registry.js';
+import { DEFAULT_QUEUE_PREFIX, sweepKey } from './sweep-registry.js';
 
 /**
  * The bookkeeping of a TPE sweep in Redis: the objective of each trial that ended
@@ -41,6 +41,6 @@ export class TpeProgress {
   }
 
   private key(sweepId: string, kind: 'results' | 'tpe'): string {
-    return `${this.prefix}:sweep:${idSchema.parse(sweepId)}:${kind}`;
+    return sweepKey(this.prefix, sweepId, kind);
   }
 }

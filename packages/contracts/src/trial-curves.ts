@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { idSchema } from './ids.js';
-import { DEFAULT_QUEUE_PREFIX } from './sweep-registry.js';
+import { DEFAULT_QUEUE_PREFIX, sweepKey } from './sweep-registry.js';
 
 /** Metrics of one epoch by name (e.g. `loss`, `shape_acc`). */
 export type EpochMetrics = Record<string, number>;
@@ -59,6 +59,6 @@ export class TrialCurves {
   }
 
   private key(sweepId: string): string {
-    return `${this.prefix}:sweep:${idSchema.parse(sweepId)}:curves`;
+    return sweepKey(this.prefix, sweepId, 'curves');
   }
 }
