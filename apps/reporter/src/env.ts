@@ -1,18 +1,15 @@
 import { parseArgs } from 'node:util';
-import { EnvError, parseEnv, workerEnvSchema } from '@repo/contracts';
+import { EnvError, envVariable, parseEnv, workerEnvSchema } from '@repo/contracts';
 import { z } from 'zod';
-
-/** An unset variable and an empty one mean the same: take the default. */
-const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 
 /** The reporter's environment: the shared worker variables (see @repo/contracts) and its web app's. */
 export const reporterEnvSchema = workerEnvSchema.extend({
   /** `worker` (the report queue's worker), `server` (the web app) or `both`. Default `worker`. */
-  REPORTER_MODE: z.preprocess(unsetIfEmpty, z.enum(['worker', 'server', 'both']).default('worker')),
+  REPORTER_MODE: envVariable(z.enum(['worker', 'server', 'both']).default('worker')),
   /** Address the web app binds. Default `127.0.0.1` (this machine only); `0.0.0.0` in a container. */
-  REPORTER_HOST: z.preprocess(unsetIfEmpty, z.string().min(1).default('127.0.0.1')),
+  REPORTER_HOST: envVariable(z.string().min(1).default('127.0.0.1')),
   /** Port of the web app. Default 8080. */
-  REPORTER_PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65_535).default(8080)),
+  REPORTER_PORT: envVariable(z.coerce.number().int().min(0).max(65_535).default(8080)),
 });
 
 export type ReporterEnv = z.output<typeof reporterEnvSchema>;

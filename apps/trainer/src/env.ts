@@ -1,15 +1,13 @@
-import { parseEnv, workerEnvSchema } from '@repo/contracts';
+import { envVariable, parseEnv, workerEnvSchema } from '@repo/contracts';
 import { BACKEND_PREFERENCES } from '@repo/model';
 import { z } from 'zod';
 
-const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
-const milliseconds = (fallback: number) =>
-  z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).default(fallback));
+const milliseconds = (fallback: number) => envVariable(z.coerce.number().int().min(1).default(fallback));
 
 /** The trainer's environment: the shared worker variables and its own. */
 export const trainerEnvSchema = workerEnvSchema.extend({
   /** TF.js backend preference: auto (tensorflow → wasm → cpu), tensorflow, wasm or cpu. Default `auto`. */
-  MTL_BACKEND: z.preprocess(unsetIfEmpty, z.enum(BACKEND_PREFERENCES).default('auto')),
+  MTL_BACKEND: envVariable(z.enum(BACKEND_PREFERENCES).default('auto')),
   /** How often a trial whose dataset is not generated yet looks again. Default 2,000 ms. */
   DATASET_POLL_MS: milliseconds(2_000),
   /** A trial whose dataset has not appeared this long after it was enqueued fails. Default 1 h. */

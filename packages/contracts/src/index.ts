@@ -61,7 +61,7 @@ export {
 } from './sweep-status.js';
 export { TpeProgress } from './tpe-progress.js';
 export { type EpochMetrics, type EpochRecord, TrialCurves } from './trial-curves.js';
-export { EnvError, parseEnv, type WorkerEnv, workerEnvSchema } from './worker-env.js';
+export { EnvError, envVariable, parseEnv, type WorkerEnv, workerEnvSchema } from './worker-env.js';
 export {
   closeOnSignals,
   connectWorkerRedis,

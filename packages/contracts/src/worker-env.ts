@@ -1,23 +1,23 @@
 import { z } from 'zod';
 import { DEFAULT_QUEUE_PREFIX } from './sweep-registry.js';
 
-/** An unset variable and an empty one mean the same: take the default. */
-const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+/** A variable's schema in which unset and empty mean the same: take the schema's default. */
+export function envVariable<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema);
+}
 
 /** Environment every worker reads (each app's `env.ts` extends it). */
 export const workerEnvSchema = z.object({
   /** Redis shared by producers and workers. Default `redis://127.0.0.1:6379`. */
-  REDIS_URL: z.preprocess(unsetIfEmpty, z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379')),
+  REDIS_URL: envVariable(z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379')),
   /** Root of datasets, trials and reports, shared by every worker. Default `./artifacts`. */
-  ARTIFACTS_DIR: z.preprocess(unsetIfEmpty, z.string().default('./artifacts')),
+  ARTIFACTS_DIR: envVariable(z.string().default('./artifacts')),
   /** pino level. Default `info`. */
-  LOG_LEVEL: z.preprocess(
-    unsetIfEmpty,
+  LOG_LEVEL: envVariable(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   /** BullMQ key prefix; producers and workers must agree. Default `mtl`. */
-  QUEUE_PREFIX: z.preprocess(
-    unsetIfEmpty,
+  QUEUE_PREFIX: envVariable(
     z
       .string()
       .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only')
