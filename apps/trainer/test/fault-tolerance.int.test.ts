@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QUEUES, reportJobId, trialJobId } from '@repo/contracts';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { isAlive } from '../../../tooling/vitest/processes.js';
 import { PipelineFixture, tinySweep } from './pipeline-fixture.js';
 
 // Short locks so a dead worker's trial is noticed in seconds rather than the default 30 s.
@@ -15,15 +16,6 @@ function childrenOf(pid: number): number[] {
     .split('\n')
     .map(Number)
     .filter((n) => n > 0);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -64,7 +56,7 @@ describe('trainer faults', () => {
     const sandboxes = childrenOf(doomed.child.pid!);
     expect(sandboxes.length).toBe(1);
     doomed.child.kill('SIGKILL');
-    await until(() => !alive(sandboxes[0]!), 15_000, 'the orphaned sandbox exits');
+    await until(() => !isAlive(sandboxes[0]!), 15_000, 'the orphaned sandbox exits');
 
     const rescuer = fixture.start('trainer', FAST_RECOVERY);
     const summary = await fixture.trialSummary(trialJobId('crash', 't1'));

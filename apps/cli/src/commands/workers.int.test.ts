@@ -3,25 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { isAlive } from '../../../../tooling/vitest/processes.js';
 import { deleteQueuePrefix } from '../../../../tooling/vitest/queue-prefix.js';
 
 const CLI = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('mtl workers (real Redis, real worker processes)', () => {
   const prefix = `test-${randomUUID()}`;
   const started: number[] = [];
 
   afterEach(async () => {
-    for (const pid of started) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    for (const pid of started) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     await deleteQueuePrefix(inject('redisUrl'), prefix);
   });
 
@@ -41,10 +33,10 @@ describe('mtl workers (real Redis, real worker processes)', () => {
     const pids = (/\(pids ([\d ]+)\)/.exec(output)?.[1] ?? '').split(' ').map(Number);
     expect(pids).toHaveLength(2);
     started.push(...pids);
-    expect(pids.every(alive)).toBe(true);
+    expect(pids.every(isAlive)).toBe(true);
 
     mtl.kill('SIGKILL');
-    for (let i = 0; i < 300 && pids.some(alive); i++) await sleep(100);
-    expect(pids.filter(alive)).toEqual([]);
+    for (let i = 0; i < 300 && pids.some(isAlive); i++) await sleep(100);
+    expect(pids.filter(isAlive)).toEqual([]);
   });
 });
