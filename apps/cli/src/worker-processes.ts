@@ -73,12 +73,17 @@ export function startWorker(app: WorkerApp, options: WorkerOptions): WorkerProce
   return { name: options.name, child, exited, ready };
 }
 
+/** Sends `signal` to every worker still running. */
+export function signalWorkers(workers: readonly WorkerProcess[], signal: NodeJS.Signals): void {
+  for (const { child } of workers)
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+}
+
 /** Sends `signal` to every worker still running and waits for all of them; returns their exit codes. */
 export async function stopWorkers(
   workers: readonly WorkerProcess[],
   signal: NodeJS.Signals = 'SIGTERM',
 ): Promise<number[]> {
-  for (const { child } of workers)
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  signalWorkers(workers, signal);
   return Promise.all(workers.map((worker) => worker.exited));
 }

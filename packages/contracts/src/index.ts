@@ -21,7 +21,7 @@ export {
   trialSpecSchema,
   trialSummarySchema,
 } from './job-payloads.js';
-export { type LocalRedis, redisAnswers, startLocalRedis } from './local-redis.js';
+export { freeLoopbackPort, type LocalRedis, redisAnswers, startLocalRedis } from './local-redis.js';
 export {
   type CancelledSweep,
   type EnqueuedDataset,

@@ -28,13 +28,21 @@ export async function redisAnswers(url: string, timeoutMs = 1_000): Promise<bool
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** `port` when it is free on the loopback, else (or for 0) one the system picks. */
+export async function freeLoopbackPort(port = 0): Promise<number> {
+  const free = (await listenOnce(port)) ?? (await listenOnce(0));
+  if (free === undefined) throw new Error('no free TCP port on 127.0.0.1');
+  return free;
+}
+
+/** Listens on `port` and lets go again; the port it got, or undefined when it is taken. */
+function listenOnce(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : undefined));
     });
   });
 }
@@ -44,7 +52,7 @@ async function freePort(): Promise<number> {
  * installed or does not answer within five seconds.
  */
 export async function startLocalRedis(): Promise<LocalRedis | undefined> {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

@@ -1,10 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   ArtifactLayout,
+  freeLoopbackPort,
   type LocalRedis,
   redactRedisUrl,
   redisAnswers,
@@ -74,7 +74,9 @@ export function demoCommand(): Command {
       const onSignal = (signal: NodeJS.Signals) => stopping.abort(signal);
       let workers: WorkerProcess[] = [];
       try {
-        const port = await portOrFree(options.port);
+        const port = await freeLoopbackPort(options.port);
+        if (options.port !== 0 && port !== options.port)
+          say(`port ${options.port} is taken: the web app uses ${port}`);
         const env = {
           ...process.env,
           REDIS_URL: redis.url,
@@ -192,21 +194,4 @@ async function untilWorkerExits<T>(workers: readonly WorkerProcess[], work: Prom
     }),
   );
   return Promise.race([work, exit]);
-}
-
-/** `port` when it is free on the loopback, else (or for 0) a free one. */
-async function portOrFree(port: number): Promise<number> {
-  const listen = (candidate: number) =>
-    new Promise<number | undefined>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(undefined));
-      server.listen(candidate, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : undefined));
-      });
-    });
-  const chosen = (await listen(port)) ?? (await listen(0));
-  if (chosen === undefined) throw new Error('no free TCP port on 127.0.0.1 for the web app');
-  if (port !== 0 && chosen !== port) say(`port ${port} is taken: the web app uses ${chosen}`);
-  return chosen;
 }

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Command } from 'commander';
 import { ExitCode, ExitStatus, UsageError } from '../errors.js';
 import { intOption } from '../options.js';
-import { startWorker, type WorkerApp, workerEntry } from '../worker-processes.js';
+import { signalWorkers, startWorker, type WorkerApp, workerEntry } from '../worker-processes.js';
 
 interface WorkersOptions {
   generators: number;
@@ -70,8 +70,7 @@ export function workersCommand(): Command {
             ? `mtl workers: ${signal}: stopping workers (they finish or hand back their jobs)\n`
             : `mtl workers: ${signal} again: workers exit at once\n`,
         );
-        for (const { child } of workers)
-          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        signalWorkers(workers, signal);
       };
       process.on('SIGINT', forward);
       process.on('SIGTERM', forward);
