@@ -17,6 +17,7 @@ import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
+import { stubTrialSummary } from '../../../tooling/vitest/trial-summary.js';
 import { createReporterWorker, reaggregate } from './reporter-worker.js';
 import type { SweepReport } from './sweep-report.js';
 
@@ -44,25 +45,6 @@ function runRecord(sweepId: string, trialId: string) {
       colour: { true: [1, 2], pred: [1, 2], labels: ['red', 'green', 'blue', 'yellow', 'pink', 'cyan'] },
     }),
     modelPath: `sweeps/${sweepId}/trials/${trialId}/model`,
-  };
-}
-
-/** What a stand-in trainer returns for a trial whose run record it wrote. */
-function summary(sweepId: string, trialId: string, extra: Partial<TrialSummary> = {}): TrialSummary {
-  return {
-    sweepId,
-    trialId,
-    runFile: `sweeps/${sweepId}/trials/${trialId}/run.json`,
-    epochs: 1,
-    bestEpoch: 1,
-    stoppedEarly: false,
-    resumedEpochs: 0,
-    test: {},
-    durationMs: 1,
-    trainMs: 1,
-    cpuMs: 1,
-    peakRssMiB: 1,
-    ...extra,
   };
 }
 
@@ -100,7 +82,7 @@ describe('reporter', () => {
         const dir = layout.trialDir(sweepId, trialId);
         await mkdir(dir, { recursive: true });
         await writeFile(join(dir, 'run.json'), JSON.stringify(runRecord(sweepId, trialId)));
-        return summary(sweepId, trialId, { test: { shape_acc: trialId === 't1' ? 0.5 : 0.9 } });
+        return stubTrialSummary(sweepId, trialId, { test: { shape_acc: trialId === 't1' ? 0.5 : 0.9 } });
       },
       { connection: workerRedis, prefix, autorun: false },
     );
@@ -202,7 +184,7 @@ describe('reporter', () => {
           const dir = layout.trialDir('rr', job.data.trialId);
           await mkdir(dir, { recursive: true });
           await writeFile(join(dir, 'run.json'), JSON.stringify(runRecord('rr', job.data.trialId)));
-          return summary('rr', job.data.trialId);
+          return stubTrialSummary('rr', job.data.trialId);
         },
         { connection: workerRedis, prefix, autorun: false },
       );

@@ -3,6 +3,7 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
+import { stubTrialSummary } from '../../../tooling/vitest/trial-summary.js';
 import { trialJobId } from './ids.js';
 import type { TrialJob, TrialSummary } from './job-payloads.js';
 import { PipelineProducer } from './pipeline-producer.js';
@@ -19,21 +20,8 @@ const plan = (sweepId: string, trialIds: string[]): SweepPlanInput => ({
   trials: trialIds.map((trialId, seed) => ({ trialId, config: { arch: 'mtl-seed', epochs: 2 }, seed })),
 });
 
-const summary = (sweepId: string, trialId: string, extra: Partial<TrialSummary> = {}): TrialSummary => ({
-  sweepId,
-  trialId,
-  runFile: `sweeps/${sweepId}/trials/${trialId}/run.json`,
-  epochs: 2,
-  bestEpoch: 2,
-  stoppedEarly: false,
-  resumedEpochs: 0,
-  test: {},
-  durationMs: 1,
-  trainMs: 1,
-  cpuMs: 1,
-  peakRssMiB: 1,
-  ...extra,
-});
+const summary = (sweepId: string, trialId: string, extra: Partial<TrialSummary> = {}) =>
+  stubTrialSummary(sweepId, trialId, { epochs: 2, bestEpoch: 2, ...extra });
 
 describe('SweepStatusReader', () => {
   let redis: Redis;
