@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { QUEUES, type TrialProgress, type TrialSummary } from '@repo/contracts';
-import { Worker } from 'bullmq';
+import { type ChildPool, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -30,9 +30,10 @@ export interface TrainerWorker {
 /**
  * The trainer: one job = one trial, trained in a sandboxed child process (concurrency 1; scale by
  * running more processes) so TF.js never blocks this process's event loop, which renews the job lock:
- * a long trial is never declared stalled while its worker lives.
+ * a long trial is never declared stalled while its worker lives. Resolves once the child is forked
+ * and its TF.js backend is up, and only then takes trials.
  */
-export function createTrainerWorker(deps: TrainerWorkerDeps): TrainerWorker {
+export async function createTrainerWorker(deps: TrainerWorkerDeps): Promise<TrainerWorker> {
   const processorFile = deps.processorFile ?? fileURLToPath(new URL('./trial-processor.js', import.meta.url));
   const worker = new Worker<unknown, TrialSummary>(QUEUES.train, processorFile, {
     connection: deps.connection,
@@ -43,6 +44,7 @@ export function createTrainerWorker(deps: TrainerWorkerDeps): TrainerWorker {
     stalledInterval: deps.stalledInterval ?? 30_000,
     // A machine dying twice under one long trial should not fail it.
     maxStalledCount: 2,
+    autorun: false,
   });
   const { logger } = deps;
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
@@ -62,6 +64,8 @@ export function createTrainerWorker(deps: TrainerWorkerDeps): TrainerWorker {
   worker.on('failed', (job, error) =>
     logger.error({ jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'trial failed'),
   );
+  await warmUpSandbox(worker, processorFile);
+  worker.run().catch((error: unknown) => logger.error({ err: error }, 'worker stopped'));
   let closing: Promise<void> | undefined;
   return {
     worker,
@@ -74,4 +78,15 @@ export function createTrainerWorker(deps: TrainerWorkerDeps): TrainerWorker {
       return closing;
     },
   };
+}
+
+/**
+ * Forks the sandboxed child now and returns it to the pool the first trial takes it from. BullMQ
+ * forks lazily, on the first job, so without this the first trial of every worker would also pay
+ * for Node and TF.js start-up, and a worker would report ready before it could train.
+ */
+async function warmUpSandbox(worker: Worker, processorFile: string): Promise<void> {
+  // BullMQ keeps its child pool private; the bracket access is TypeScript's sanctioned way in.
+  const pool: ChildPool = worker['childPool'];
+  pool.release(await pool.retain(processorFile));
 }

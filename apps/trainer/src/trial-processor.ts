@@ -33,7 +33,14 @@ const logger = createLogger('mtl-trainer', env.LOG_LEVEL).child({ sandbox: true 
 const layout = new ArtifactLayout(env.ARTIFACTS_DIR);
 const generation = new DatasetGeneration(env.REDIS_URL, env.QUEUE_PREFIX);
 const controls = new SweepControls(env.REDIS_URL, env.QUEUE_PREFIX);
-let backend: Promise<BackendName> | undefined;
+// At load, so the worker's warm-up (which waits for this module) leaves a child ready to train; a
+// backend that cannot start fails each trial with its reason.
+const backend: { name: BackendName } | { error: unknown } = await initBackend(env.MTL_BACKEND).then(
+  (name) => ({ name }),
+  (error: unknown) => ({ error }),
+);
+if ('error' in backend) logger.error({ err: backend.error }, 'sandbox: no TF.js backend; trials will fail');
+else logger.info({ backend: backend.name }, 'sandbox ready');
 
 /** Failures that a retry would only repeat: the trial fails at once, with the reason. */
 const DETERMINISTIC = [
@@ -55,18 +62,17 @@ export default async function processTrial(
   signal?: AbortSignal,
 ): Promise<TrialSummary> {
   const log = logger.child({ jobId: job.id });
-  backend ??= initBackend(env.MTL_BACKEND);
   try {
+    if ('error' in backend) throw backend.error;
     const trial = parsePayload(trialJobSchema, job.data, `job ${job.id}`);
     await controls.checkCancelled(trial.sweepId);
-    const backendName = await backend;
     const attempt = new AttemptClock();
     let summary: TrialSummary;
     try {
       summary = await runTrial(trial, {
         layout,
         jobId: job.id,
-        backend: backendName,
+        backend: backend.name,
         attempt,
         signal,
         checkOrphaned,
@@ -84,7 +90,7 @@ export default async function processTrial(
         trial,
         layout,
         jobId: job.id,
-        backend: backendName,
+        backend: backend.name,
         attempt,
         stop: error,
         history,

@@ -1,22 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QUEUES, reportJobId, trialJobId } from '@repo/contracts';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { isAlive } from '../../../tooling/vitest/processes.js';
+import { childrenOf, isAlive } from '../../../tooling/vitest/processes.js';
 import { PipelineFixture, tinySweep } from './pipeline-fixture.js';
 
 // Short locks so a dead worker's trial is noticed in seconds rather than the default 30 s.
 const FAST_RECOVERY = { LOCK_DURATION_MS: '3000', STALLED_INTERVAL_MS: '1000' };
 const LONG_TRIAL = { epochs: 5, earlyStopping: { patience: 100 } };
-
-function childrenOf(pid: number): number[] {
-  const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
-  return out
-    .split('\n')
-    .map(Number)
-    .filter((n) => n > 0);
-}
 
 async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,20 +1,13 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { freeLoopbackPort } from '@repo/contracts';
+import { describe, expect, inject, it } from 'vitest';
+import { childrenOf } from '../../../tooling/vitest/processes.js';
+import { PipelineFixture } from './pipeline-fixture.js';
 import { startWorker } from './worker-processes.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 describe('a worker started before its Redis', () => {
   it('says clearly that Redis is unreachable, keeps retrying, and starts once Redis answers', async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const url = `redis://127.0.0.1:${port}`;
     const worker = startWorker('generator', { REDIS_URL: url, ARTIFACTS_DIR: '/tmp/mtl-unused' });
     const redis = spawn(
@@ -36,6 +29,25 @@ describe('a worker started before its Redis', () => {
       await worker.stop();
       redis.kill('SIGCONT');
       redis.kill('SIGTERM');
+    }
+  });
+});
+
+describe('a trainer starting', () => {
+  it('reports ready only once its sandbox is forked and its TF.js backend is up', async () => {
+    const fixture = await new PipelineFixture(inject('redisUrl')).init();
+    try {
+      const trainer = fixture.start('trainer', { MTL_BACKEND: 'cpu' });
+      await trainer.waitForLine((line) => line.msg === 'mtl-trainer ready', 60_000);
+      const sandboxReady = trainer.lines.findIndex((line) => line.msg === 'sandbox ready');
+      const ready = trainer.lines.findIndex((line) => line.msg === 'mtl-trainer ready');
+      expect(sandboxReady).toBeGreaterThanOrEqual(0);
+      expect(sandboxReady).toBeLessThan(ready);
+      expect(trainer.lines[sandboxReady]).toMatchObject({ backend: 'cpu', sandbox: true });
+      // No trial was enqueued: the child exists because the worker forked it at start.
+      expect(childrenOf(trainer.child.pid!)).toHaveLength(1);
+    } finally {
+      await fixture.close();
     }
   });
 });
