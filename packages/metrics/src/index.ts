@@ -47,3 +47,4 @@ export {
   samplePredictions,
   samplePredictionsSchema,
 } from './sample-predictions.js';
+export { mean, median } from './statistics.js';

@@ -26,3 +26,8 @@ export function quantile(values: readonly number[], q: number): number {
   const high = Math.min(low + 1, sorted.length - 1);
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
 }
+
+/** The median (the 0.5 quantile: the mean of the middle two for an even count); NaN for no values. */
+export function median(values: readonly number[]): number {
+  return quantile(values, 0.5);
+}

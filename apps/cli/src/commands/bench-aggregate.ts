@@ -2,6 +2,7 @@ import { COLOURS, SHAPES } from '@repo/dataset';
 import {
   aggregateRuns,
   evaluateHeads,
+  median,
   RUN_RECORD_FORMAT,
   RUN_RECORD_VERSION,
   type RunInput,
@@ -122,10 +123,4 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DatasetSpec, datasetSpecSchema, writeDataset } from '@repo/dataset';
+import { median } from '@repo/metrics';
 import { Command } from 'commander';
 import { intOption } from '../options.js';
 
@@ -53,10 +54,4 @@ async function timeRun(spec: DatasetSpec): Promise<number> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createRedis, PipelineProducer, QUEUES, type SweepPlanInput, waitForRedis } from '@repo/contracts';
+import { median } from '@repo/metrics';
 import { Worker } from 'bullmq';
 import { Command } from 'commander';
 import { intOption } from '../options.js';
@@ -92,10 +93,4 @@ async function drain(connection: Redis, prefix: string, count: number): Promise<
   const perTrial = await done;
   await worker.close();
   return perTrial;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
