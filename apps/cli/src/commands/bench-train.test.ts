@@ -30,6 +30,18 @@ describe('mtl bench train', () => {
     ).toHaveLength(2);
   });
 
+  it('--width scales the architecture it times', async () => {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const argv = ['bench', 'train', '--backend', 'wasm', '--size', '96', '--batch', '2', '--steps', '1'];
+    expect(await run([...argv, '--width', '0.5'])).toBe(ExitCode.ok);
+    const params = Number(
+      /^mtl-seed ×0\.5: ([\d,]+) params/.exec(out.mock.calls.join(''))?.[1]?.replace(/,/g, ''),
+    );
+    expect(params).toBeGreaterThan(0);
+    expect(params).toBeLessThan(191_747 / 2);
+  });
+
   it('rejects an unknown architecture with a usage error', async () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);

@@ -9,12 +9,13 @@ import {
 } from '@repo/model';
 import { Command, Option } from 'commander';
 import { readEnv } from '../env.js';
-import { intOption } from '../options.js';
+import { intOption, numberOption } from '../options.js';
 
 interface BenchTrainOptions {
   arch: ArchitectureName;
   size: number;
   batch: number;
+  width: number;
   steps: number;
   warmup: number;
   backend?: BackendPreference;
@@ -27,6 +28,7 @@ export function benchTrainCommand(): Command {
     .addOption(new Option('--arch <name>', 'architecture').choices(ARCHITECTURE_NAMES).default('mtl-seed'))
     .option('--size <px>', 'image side in pixels', intOption(8, 1024), 128)
     .option('--batch <n>', 'images per step', intOption(1, 4096), 16)
+    .option('--width <x>', 'width multiplier of the architecture', numberOption(0.05, 8), 1)
     .option('--steps <n>', 'timed steps (the median is reported)', intOption(1, 10_000), 10)
     .option('--warmup <n>', 'untimed steps first', intOption(0, 1000), 2)
     .addOption(
@@ -40,6 +42,7 @@ export function benchTrainCommand(): Command {
         arch: options.arch,
         imageSize: options.size,
         batchSize: options.batch,
+        widthMultiplier: options.width,
         steps: options.steps,
         warmup: options.warmup,
         onStep: (step, seconds, cpuSeconds) => {
@@ -49,7 +52,7 @@ export function benchTrainCommand(): Command {
         },
       });
       process.stdout.write(
-        `${options.arch}: ${result.params.toLocaleString('en-US')} params, backend ${backend}\n` +
+        `${options.arch}${options.width === 1 ? '' : ` ×${options.width}`}: ${result.params.toLocaleString('en-US')} params, backend ${backend}\n` +
           `${result.imagesPerSecond.toFixed(1)} images/s (median of ${options.steps} steps after ${options.warmup} ` +
           `warm-up, batch ${options.batch}, ${options.size}×${options.size}, forward + backward + Adam on all three heads)\n` +
           `${result.imagesPerCpuSecond.toFixed(1)} images per CPU second of this process (the rate on a core of its own; ` +

@@ -12,6 +12,8 @@ export interface ThroughputOptions {
   imageSize?: number;
   /** Images per step. Default 16. */
   batchSize?: number;
+  /** Width multiplier of the architecture's layers. Default 1. */
+  widthMultiplier?: number;
   /** Timed steps; the median is reported. Default 10. */
   steps?: number;
   /** Untimed steps first (XNNPACK operator set-up, allocator growth). Default 2. */
@@ -91,8 +93,8 @@ export function trainingStep(model: tfl.LayersModel, optimizer: tf.Optimizer, ba
 
 /** Images per second of full training steps on the active backend (median of timed steps). */
 export function measureTrainingThroughput(options: ThroughputOptions): ThroughputResult {
-  const { arch, imageSize = 128, batchSize = 16, steps = 10, warmup = 2 } = options;
-  const model = buildModel(arch, { imageSize, seed: 1 });
+  const { arch, imageSize = 128, batchSize = 16, widthMultiplier = 1, steps = 10, warmup = 2 } = options;
+  const model = buildModel(arch, { imageSize, widthMultiplier, seed: 1 });
   const optimizer = tf.train.adam(1e-3);
   const batch = syntheticBatch(batchSize, imageSize);
   try {
