@@ -13,6 +13,7 @@ import {
   waitForRedis,
 } from '@repo/contracts';
 import { datasetSpecSchema } from '@repo/dataset';
+import { mean, median } from '@repo/metrics';
 import { Command } from 'commander';
 import { intOption, numberOption } from '../options.js';
 import {
@@ -25,6 +26,7 @@ import {
 
 interface BenchSweepOptions {
   trials: number;
+  rounds: number;
   size: number;
   samples: number;
   test: number;
@@ -36,17 +38,24 @@ interface BenchSweepOptions {
 }
 
 interface SweepRun {
+  round: number;
   processes: number;
   seconds: number;
   trialsPerHour: number;
+  /** Mean wall time of a trial inside its sandbox (loading, training, evaluating, recording). */
+  trialMs: number;
   summaries: TrialSummary[];
 }
 
-/** `mtl bench sweep`: the same sweep with 1, then 2 trainer processes; trials/hour and the speed-up. */
+/**
+ * `mtl bench sweep`: the same sweep with 1 and with 2 trainer processes, in rounds; trials/hour and
+ * the median speed-up.
+ */
 export function benchSweepCommand(): Command {
   return new Command('sweep')
     .description('run the same small sweep with 1 and with 2 trainer processes (real workers, real Redis)')
-    .option('--trials <n>', 'trials in the sweep', intOption(1, 1000), 4)
+    .option('--trials <n>', 'trials in the sweep', intOption(1, 1000), 8)
+    .option('--rounds <n>', 'rounds, each running every process count once', intOption(1, 100), 3)
     .option('--size <px>', 'image side in pixels (mtl-seed takes ≥ 96)', intOption(16, 1024), 96)
     .option('--samples <n>', 'train + validation images', intOption(2), 400)
     .option('--test <n>', 'test images', intOption(1), 100)
@@ -68,6 +77,7 @@ export function benchSweepCommand(): Command {
         QUEUE_PREFIX: prefix,
         ARTIFACTS_DIR: artifacts,
         LOG_LEVEL: 'info',
+        MTL_BACKEND: options.backend,
       };
       try {
         await waitForRedis(redis, options.redis, 5_000);
@@ -79,22 +89,14 @@ export function benchSweepCommand(): Command {
         });
         await generate(producer, dataset, env);
         const runs: SweepRun[] = [];
-        for (const processes of counts) {
-          const run = await runSweep(producer, options, dataset, processes, {
-            ...env,
-            MTL_BACKEND: options.backend,
-          });
-          runs.push(run);
-          report(run);
-        }
-        const base = runs.find((run) => run.processes === 1);
-        for (const run of runs) {
-          if (base && run !== base) {
-            process.stdout.write(
-              `speed-up with ${run.processes} trainer processes: ${(run.trialsPerHour / base.trialsPerHour).toFixed(2)}×\n`,
-            );
+        for (let round = 1; round <= options.rounds; round++) {
+          for (const processes of roundOrder(counts, round)) {
+            const run = await runSweep(producer, options, dataset, { round, processes }, env);
+            runs.push(run);
+            report(run);
           }
         }
+        for (const line of speedUpLines(runs)) process.stdout.write(`${line}\n`);
       } finally {
         await producer.obliterate();
         await producer.close();
@@ -124,10 +126,10 @@ async function runSweep(
   producer: PipelineProducer,
   options: BenchSweepOptions,
   dataset: SweepPlanInput['dataset'],
-  processes: number,
+  { round, processes }: { round: number; processes: number },
   env: Record<string, string>,
 ): Promise<SweepRun> {
-  const sweepId = `bench-p${processes}`;
+  const sweepId = `bench-r${round}-p${processes}`;
   const plan: SweepPlanInput = {
     sweepId,
     dataset,
@@ -154,26 +156,79 @@ async function runSweep(
       if (job?.returnvalue) summaries.push(job.returnvalue as TrialSummary);
       else throw new Error(`trial ${trial.trialId} failed: ${job?.failedReason}`);
     }
-    return { processes, seconds, trialsPerHour: (options.trials / seconds) * 3600, summaries };
+    return {
+      round,
+      processes,
+      seconds,
+      trialsPerHour: (options.trials / seconds) * 3600,
+      trialMs: mean(summaries.map((summary) => summary.durationMs)),
+      summaries,
+    };
   } finally {
     await stopWorkers(trainers);
   }
 }
 
 function report(run: SweepRun): void {
-  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   const outside = mean(run.summaries.map((s) => s.durationMs - s.trainMs));
   const pipeline =
     (run.seconds * 1000 * run.processes - run.summaries.reduce((a, s) => a + s.durationMs, 0)) /
     run.summaries.length;
   const peak = Math.max(...run.summaries.map((s) => s.peakRssMiB));
   process.stdout.write(
-    `${run.processes} trainer process(es): ${run.summaries.length} trials in ${run.seconds.toFixed(1)} s = ` +
+    `round ${run.round}, ${run.processes} trainer process(es): ${run.summaries.length} trials in ${run.seconds.toFixed(1)} s = ` +
       `${Math.round(run.trialsPerHour)} trials/h; per trial: ${Math.round(mean(run.summaries.map((s) => s.trainMs)))} ms ` +
       `training, ${Math.round(outside)} ms loading/evaluating/recording, ${Math.round(pipeline)} ms outside the ` +
-      `trial (queue, process start-up); ${(mean(run.summaries.map((s) => s.cpuMs)) / 1000).toFixed(1)} CPU s; ` +
+      `trial (queue; a core idle at the end); ${(mean(run.summaries.map((s) => s.cpuMs)) / 1000).toFixed(1)} CPU s; ` +
       `peak sandbox RSS ${Math.round(peak)} MiB\n`,
   );
+}
+
+/**
+ * The process counts in the order round `round` runs them: reversed every other round, so a drift in
+ * the machine's speed (other tenants, thermal) does not always favour the same count.
+ */
+export function roundOrder(counts: readonly number[], round: number): number[] {
+  return round % 2 === 1 ? [...counts] : [...counts].reverse();
+}
+
+/**
+ * Each round's speed-up of every process count over one process, and the median per count: a ratio
+ * of runs made minutes apart, which the machine's noise moves less than either run alone. Beside it,
+ * how much longer a trial took than alone (cores that slow each other down) and the speed-up that
+ * leaves with no pipeline overhead at all, so the queue's share of any gap shows.
+ */
+export function speedUpLines(
+  runs: readonly Pick<SweepRun, 'round' | 'processes' | 'trialsPerHour' | 'trialMs'>[],
+): string[] {
+  const byCount = new Map<number, { speedUp: number; slowdown: number; ceiling: number }[]>();
+  for (const run of runs) {
+    const base = runs.find((other) => other.round === run.round && other.processes === 1);
+    if (!base || run === base) continue;
+    const slowdown = run.trialMs / base.trialMs;
+    byCount.set(run.processes, [
+      ...(byCount.get(run.processes) ?? []),
+      { speedUp: run.trialsPerHour / base.trialsPerHour, slowdown, ceiling: run.processes / slowdown },
+    ]);
+  }
+  const list = (values: number[], unit: string) =>
+    values.map((value) => `${value.toFixed(2)}${unit}`).join(', ');
+  return [...byCount].flatMap(([processes, rounds]) => {
+    const speedUps = rounds.map((round) => round.speedUp);
+    return [
+      `speed-up with ${processes} trainer processes: median ${median(speedUps).toFixed(2)}× over ` +
+        `${rounds.length} round(s) (${list(speedUps, '×')})`,
+      `  a trial took ${list(
+        rounds.map((round) => round.slowdown),
+        '×',
+      )} as long as with 1 process, which ` +
+        `leaves at most ${list(
+          rounds.map((round) => round.ceiling),
+          '×',
+        )}; the pipeline kept ` +
+        `${rounds.map((round) => `${Math.round((100 * round.speedUp) / round.ceiling)} %`).join(', ')} of it`,
+    ];
+  });
 }
 
 async function waitForJobs(producer: PipelineProducer, queue: string, jobIds: string[]): Promise<void> {
