@@ -72,8 +72,9 @@ export interface WorkerAppContext<E extends WorkerEnv> {
 
 /**
  * The whole life of a worker process: read the environment (a bad one: a message naming the
- * variables, exit 2), connect to Redis (waiting while it is unreachable), start the worker, and on
- * SIGINT/SIGTERM (or when the `mtl` process that started it goes away) close it, then the connection.
+ * variables, exit 2), connect to Redis (waiting while it is unreachable), start the worker (a failure:
+ * logged, exit 1), and on SIGINT/SIGTERM (or when the `mtl` process that started it goes away) close
+ * it, then the connection.
  */
 export async function runWorkerApp<E extends WorkerEnv>(
   app: string,
@@ -89,7 +90,13 @@ export async function runWorkerApp<E extends WorkerEnv>(
   }
   const logger = createLogger(app, env.LOG_LEVEL);
   const connection = await connectWorkerRedis(env.REDIS_URL, logger);
-  const worker = await start({ env, logger, connection });
+  let worker: { close(): Promise<void> };
+  try {
+    worker = await start({ env, logger, connection });
+  } catch (error) {
+    logger.fatal({ err: error }, `${app} could not start`);
+    process.exit(1);
+  }
   logger.info({ artifacts: env.ARTIFACTS_DIR, prefix: env.QUEUE_PREFIX }, `${app} ready`);
   closeOnSignals(async () => {
     await worker.close();
