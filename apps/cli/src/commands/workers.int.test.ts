@@ -28,8 +28,9 @@ describe('mtl workers (real Redis, real worker processes)', () => {
         output += chunk;
       });
     }
-    for (let i = 0; i < 600 && (output.match(/ ready"/g) ?? []).length < 2; i++) await sleep(100);
-    expect((output.match(/ ready"/g) ?? []).length, output).toBe(2);
+    for (let i = 0; i < 600 && (output.match(/"msg":"mtl-[a-z]+ ready"/g) ?? []).length < 2; i++)
+      await sleep(100);
+    expect((output.match(/"msg":"mtl-[a-z]+ ready"/g) ?? []).length, output).toBe(2);
     const pids = (/\(pids ([\d ]+)\)/.exec(output)?.[1] ?? '').split(' ').map(Number);
     expect(pids).toHaveLength(2);
     started.push(...pids);
