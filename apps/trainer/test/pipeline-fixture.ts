@@ -12,6 +12,7 @@ import {
 } from '@repo/contracts';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { inject, it } from 'vitest';
 import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
 import { type AppName, startWorker, type WorkerProcess } from './worker-processes.js';
 
@@ -81,6 +82,16 @@ export class PipelineFixture {
     await rm(this.artifacts, { recursive: true, force: true });
   }
 }
+
+/** `it` with a `fixture`: a fresh `PipelineFixture` on the test Redis, closed after the test. */
+export const pipelineTest = it.extend<{ fixture: PipelineFixture }>({
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
+  fixture: async ({}, use) => {
+    const fixture = await new PipelineFixture(inject('redisUrl')).init();
+    await use(fixture);
+    await fixture.close();
+  },
+});
 
 /** A sweep small enough for a test: 96×96 images (the smallest mtl-seed takes), a quarter-width model, 2 epochs. */
 export function tinySweep(

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { freeLoopbackPort } from '@repo/contracts';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { childrenOf } from '../../../tooling/vitest/processes.js';
-import { PipelineFixture } from './pipeline-fixture.js';
+import { pipelineTest } from './pipeline-fixture.js';
 import { startWorker } from './worker-processes.js';
 
 describe('a worker started before its Redis', () => {
@@ -34,9 +34,9 @@ describe('a worker started before its Redis', () => {
 });
 
 describe('a trainer starting', () => {
-  it('reports ready only once its sandbox is forked and its TF.js backend is up', async () => {
-    const fixture = await new PipelineFixture(inject('redisUrl')).init();
-    try {
+  pipelineTest(
+    'reports ready only once its sandbox is forked and its TF.js backend is up',
+    async ({ fixture }) => {
       const trainer = fixture.start('trainer', { MTL_BACKEND: 'cpu' });
       await trainer.waitForLine((line) => line.msg === 'mtl-trainer ready', 60_000);
       const sandboxReady = trainer.lines.findIndex((line) => line.msg === 'sandbox ready');
@@ -46,8 +46,6 @@ describe('a trainer starting', () => {
       expect(trainer.lines[sandboxReady]).toMatchObject({ backend: 'cpu', sandbox: true });
       // No trial was enqueued: the child exists because the worker forked it at start.
       expect(childrenOf(trainer.child.pid!)).toHaveLength(1);
-    } finally {
-      await fixture.close();
-    }
-  });
+    },
+  );
 });
