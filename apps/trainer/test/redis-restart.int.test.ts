@@ -1,20 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QUEUES, reportJobId } from '@repo/contracts';
+import { freeLoopbackPort, QUEUES, reportJobId } from '@repo/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PipelineFixture, tinySweep } from './pipeline-fixture.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** A private redis-server with an append-only file, so a restart keeps every job. */
 class PersistentRedis {
@@ -67,7 +57,7 @@ describe('Redis restarting mid-sweep', () => {
 
   it('loses no trial: the workers reconnect and the sweep reports every trial', async () => {
     dir = await mkdtemp(join(tmpdir(), 'mtl-redis-'));
-    redis = new PersistentRedis(await freePort(), dir);
+    redis = new PersistentRedis(await freeLoopbackPort(), dir);
     await redis.start();
     fixture = await new PipelineFixture(redis.url).init();
     fixture.start('generator');

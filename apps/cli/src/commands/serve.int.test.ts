@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freeLoopbackPort } from '@repo/contracts';
 import { HOSTILE_NAME, writeSweepFixture } from '@repo/report-view/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { serveReporter } from './serve.js';
@@ -15,19 +15,9 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-/** A port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 describe('mtl serve', () => {
   it('runs the reporter web app until told to stop, passing the signal on', async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const controller = new AbortController();
     const exited = serveReporter({
       host: '127.0.0.1',
