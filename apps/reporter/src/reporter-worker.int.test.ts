@@ -16,6 +16,7 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { jobsEnded } from '../../../tooling/vitest/jobs-ended.js';
 import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
 import { stubTrialSummary } from '../../../tooling/vitest/trial-summary.js';
 import { createReporterWorker, reaggregate } from './reporter-worker.js';
@@ -91,11 +92,7 @@ describe('reporter', () => {
   }
 
   async function settle(worker: Worker, count: number): Promise<void> {
-    let seen = 0;
-    const done = new Promise<void>((resolve) => {
-      const onEnd = () => ++seen === count && resolve();
-      worker.on('completed', onEnd).on('failed', onEnd);
-    });
+    const done = jobsEnded(worker, count);
     void worker.run();
     await done;
     await worker.close();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { jobsEnded } from '../../../tooling/vitest/jobs-ended.js';
 import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
 import { stubTrialSummary } from '../../../tooling/vitest/trial-summary.js';
 import { trialJobId } from './ids.js';
@@ -56,7 +57,6 @@ describe('SweepStatusReader', () => {
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    let ended = 0;
     let started = 0;
     const worker = new Worker<TrialJob, TrialSummary>(
       QUEUES.train,
@@ -88,10 +88,7 @@ describe('SweepStatusReader', () => {
       { connection: workerRedis, prefix, concurrency: 4 },
     );
     worker.on('error', () => {});
-    const settled = new Promise<void>((resolve) => {
-      const onEnd = () => ++ended === count && resolve();
-      worker.on('completed', onEnd).on('failed', onEnd);
-    });
+    const settled = jobsEnded(worker, count);
     return { worker, release, settled, started: () => started };
   }
 

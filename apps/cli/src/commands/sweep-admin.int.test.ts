@@ -9,6 +9,7 @@ import {
 } from '@repo/contracts';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { jobsEnded } from '../../../../tooling/vitest/jobs-ended.js';
 import { deleteQueuePrefix } from '../../../../tooling/vitest/queue-prefix.js';
 import { ExitCode } from '../errors.js';
 import { run } from '../run.js';
@@ -53,7 +54,6 @@ describe('mtl ls / status / cancel / retry (real Redis)', () => {
 
   /** Runs every waiting trial once with a stand-in trainer: `bad*` trials fail for good, others complete. */
   async function drain(count: number): Promise<void> {
-    let ended = 0;
     const worker = new Worker<TrialJob>(
       QUEUES.train,
       async (job: Job<TrialJob>) => {
@@ -63,10 +63,7 @@ describe('mtl ls / status / cancel / retry (real Redis)', () => {
       { connection: workerRedis, prefix, autorun: false },
     );
     worker.on('error', () => {});
-    const done = new Promise<void>((resolve) => {
-      const onEnd = () => ++ended === count && resolve();
-      worker.on('completed', onEnd).on('failed', onEnd);
-    });
+    const done = jobsEnded(worker, count);
     void worker.run();
     await done;
     await worker.close();
