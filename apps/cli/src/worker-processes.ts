@@ -87,3 +87,13 @@ export async function stopWorkers(
   signalWorkers(workers, signal);
   return Promise.all(workers.map((worker) => worker.exited));
 }
+
+/** Resolves once every worker is ready; if one exits first, stops all of them and rejects with why. */
+export async function allReady(workers: readonly WorkerProcess[]): Promise<void> {
+  try {
+    await Promise.all(workers.map((worker) => worker.ready));
+  } catch (error) {
+    await stopWorkers(workers);
+    throw error;
+  }
+}

@@ -17,6 +17,7 @@ import { mean, median } from '@repo/metrics';
 import { Command } from 'commander';
 import { intOption, numberOption } from '../options.js';
 import {
+  allReady,
   startWorker,
   stopWorkers,
   type WorkerApp,
@@ -113,8 +114,9 @@ async function generate(
   dataset: SweepPlanInput['dataset'],
   env: Record<string, string>,
 ): Promise<void> {
-  const generator = await startApp('generator', env);
+  const generator = startApp('generator', env);
   try {
+    await allReady([generator]);
     const { jobId } = await producer.enqueueDataset(dataset);
     await waitForJobs(producer, QUEUES.generate, [jobId]);
   } finally {
@@ -144,8 +146,9 @@ async function runSweep(
       seed: i + 1,
     })),
   };
-  const trainers = await Promise.all(Array.from({ length: processes }, () => startApp('trainer', env)));
+  const trainers = Array.from({ length: processes }, () => startApp('trainer', env));
   try {
+    await allReady(trainers);
     const started = performance.now();
     const { trialJobIds } = await producer.enqueueSweep(plan);
     await waitForJobs(producer, QUEUES.train, trialJobIds);
@@ -240,13 +243,11 @@ async function waitForJobs(producer: PipelineProducer, queue: string, jobIds: st
   }
 }
 
-/** Starts a worker app (its log lines dropped, its errors shown) and resolves once it is ready. */
-async function startApp(app: WorkerApp, env: Record<string, string>): Promise<WorkerProcess> {
-  const worker = startWorker(app, {
+/** Starts a worker app, its log lines dropped and its errors shown. */
+function startApp(app: WorkerApp, env: Record<string, string>): WorkerProcess {
+  return startWorker(app, {
     name: `mtl-${app}`,
     env: { ...process.env, ...env },
     output: { kind: 'lines', prefix: '', stdout: new PassThrough().resume(), stderr: process.stderr },
   });
-  await worker.ready;
-  return worker;
 }

@@ -16,7 +16,13 @@ import { Command } from 'commander';
 import { ExitCode, ExitStatus, UsageError } from '../errors.js';
 import { intOption } from '../options.js';
 import { findInRepo } from '../repo-paths.js';
-import { startWorker, stopWorkers, type WorkerApp, type WorkerProcess } from '../worker-processes.js';
+import {
+  allReady,
+  startWorker,
+  stopWorkers,
+  type WorkerApp,
+  type WorkerProcess,
+} from '../worker-processes.js';
 import { openQueues } from './queue-options.js';
 import { renderReportTable } from './report-table.js';
 import { enqueueablePlan } from './sweep.js';
@@ -175,12 +181,9 @@ async function startDemoWorkers(
       output: { kind: 'lines', prefix: `[${name}] `, stdout: log, stderr: log },
     }),
   );
-  try {
-    await Promise.all(workers.map((worker) => worker.ready));
-  } catch (error) {
-    await stopWorkers(workers);
+  await allReady(workers).catch((error: unknown) => {
     throw new Error(`${(error as Error).message}; its log: ${logFile}`);
-  }
+  });
   say(`started ${plan.map(([, name]) => name).join(', ')} (logs: ${logFile})`);
   return workers;
 }
