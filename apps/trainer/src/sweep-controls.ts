@@ -83,7 +83,7 @@ export class SweepControls {
     const spec = info.plan.tpe.spec as unknown as SweepSpec;
     if (spec.search.kind !== 'tpe') return [];
     const { metric, mode } = spec.search;
-    const history = (await this.curves().all(trial.sweepId)).get(trial.trialId) ?? [];
+    const history = await this.history(trial);
     const value = bestOf(curveFromHistory(trial.trialId, history, metric).values, mode);
     if (Number.isNaN(value)) return [];
     const progress = new TpeProgress(this.connection(), this.prefix);
@@ -114,7 +114,7 @@ export class SweepControls {
     });
   }
 
-  /** Every recorded training epoch of a trial (resumed ones included), for a stopped trial's record. */
+  /** Every recorded training epoch of a trial (resumed ones included): a stopped trial's record, a TPE result. */
   async history(trial: TrialJob): Promise<EpochRecord[]> {
     return (await this.curves().all(trial.sweepId)).get(trial.trialId) ?? [];
   }
