@@ -1,4 +1,4 @@
-import { BACKEND_PREFERENCES } from '@repo/model';
+import { BACKEND_PREFERENCES } from '@repo/model/config';
 import { z } from 'zod';
 import { UsageError } from './errors.js';
 

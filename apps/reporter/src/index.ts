@@ -6,5 +6,5 @@ export {
   type ReportResult,
   reaggregate,
 } from './reporter-worker.js';
-export { REPORT_FORMAT, REPORT_VERSION, type SweepReport, writeSweepReport } from './sweep-report.js';
+export { writeSweepReport } from './sweep-report.js';
 export { collectTrialOutcomes, type TrialOutcomes } from './trial-outcomes.js';

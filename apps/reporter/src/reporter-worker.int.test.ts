@@ -12,6 +12,7 @@ import {
   type TrialSummary,
 } from '@repo/contracts';
 import { evaluateHeads, RUN_RECORD_FORMAT, RUN_RECORD_VERSION } from '@repo/metrics';
+import type { ReportView } from '@repo/report-view';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -20,7 +21,6 @@ import { jobsEnded } from '../../../tooling/vitest/jobs-ended.js';
 import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
 import { stubTrialSummary } from '../../../tooling/vitest/trial-summary.js';
 import { createReporterWorker, reaggregate } from './reporter-worker.js';
-import type { SweepReport } from './sweep-report.js';
 
 /** A valid completed run record: t1 places its shape wrong, the others right. */
 function runRecord(sweepId: string, trialId: string) {
@@ -128,7 +128,7 @@ describe('reporter', () => {
       const job = await producer.queue(QUEUES.report).getJob(reportJobId('sw'));
       for (let i = 0; i < 100 && (await job?.getState()) !== 'completed'; i++)
         await new Promise((r) => setTimeout(r, 100));
-      const report: SweepReport = JSON.parse(await readFile(layout.reportFile('sw', 'json'), 'utf8'));
+      const report: ReportView = JSON.parse(await readFile(layout.reportFile('sw', 'json'), 'utf8'));
       expect(report.counts).toEqual({
         trials: 3,
         completed: 2,
@@ -165,7 +165,7 @@ describe('reporter', () => {
         await new Promise((r) => setTimeout(r, 100));
       expect(await reportState()).toBe(state);
     };
-    const readReport = async (): Promise<SweepReport> =>
+    const readReport = async (): Promise<ReportView> =>
       JSON.parse(await readFile(layout.reportFile('rr', 'json'), 'utf8'));
     try {
       await settle(stubTrainer(true), 2);

@@ -9,10 +9,11 @@ import {
   reportJobSchema,
   SweepRegistry,
 } from '@repo/contracts';
+import type { ReportView } from '@repo/report-view';
 import { type Job, Queue, UnrecoverableError, WaitingChildrenError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { type SweepReport, writeSweepReport } from './sweep-report.js';
+import { writeSweepReport } from './sweep-report.js';
 import { collectTrialOutcomes } from './trial-outcomes.js';
 
 export interface ReporterDeps {
@@ -28,7 +29,7 @@ export interface ReporterDeps {
 export interface ReportResult {
   /** `report.json`, absolute. */
   file: string;
-  counts: SweepReport['counts'];
+  counts: ReportView['counts'];
 }
 
 /**

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import { type ArchitectureOptions, architectureOptionsSchema } from './architectures/architecture-options.js';
 import {
   ARCHITECTURE_NAMES,
   type ArchitectureName,
   isArchitectureName,
-} from './architectures/architectures.js';
+} from './architectures/architecture-names.js';
+import { type ArchitectureOptions, architectureOptionsSchema } from './architectures/architecture-options.js';
 import { TrialConfigError } from './errors.js';
 import { type TrainConfig, trainConfigSchema } from './train-config.js';
 

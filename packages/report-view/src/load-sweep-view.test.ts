@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aggregateRuns, confusionMatrix, normaliseRows, regressionMetrics } from '@repo/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SweepNotFoundError } from './errors.js';
 import { loadSweepView } from './load-sweep-view.js';
+import { reportViewSchema } from './report-view.js';
 import { listSweepsFromArtifacts } from './sweep-list.js';
 import type { SweepView } from './sweep-view.js';
 import { HOSTILE_NAME, type SweepFixture, writeSweepFixture } from './testing/sweep-fixture.js';
@@ -24,7 +25,15 @@ describe('loadSweepView', () => {
   it('reads the report, the run records and the failures', () => {
     expect(view.name).toBe(HOSTILE_NAME);
     expect(view.state).toBe('completed');
-    expect(view.counts).toEqual({ trials: 4, completed: 3, failed: 1, pending: 0, invalid: 0 });
+    expect(view.counts).toEqual({
+      trials: 4,
+      completed: 3,
+      stopped: 0,
+      failed: 1,
+      cancelled: 0,
+      pending: 0,
+    });
+    expect(view.provisional).toBe(false);
     expect(view.failed).toEqual([fixture.failed]);
     expect(view.hyperparameters).toEqual(['learningRate']);
   });
@@ -64,6 +73,60 @@ describe('loadSweepView', () => {
     expect(view.samples.images.map((image) => image.index)).toEqual([...Array(12).keys()]);
     const png = Buffer.from(view.samples.images[0]!.src.replace('data:image/png;base64,', ''), 'base64');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('reads the stored report view as written, without aggregating the run records again', async () => {
+    const own = await writeSweepFixture(join(root, 'stored'));
+    const file = own.layout.reportFile(own.sweepId, 'json');
+    expect(reportViewSchema.parse(JSON.parse(await readFile(file, 'utf8'))).runs).toHaveLength(3);
+    await rm(own.layout.trialDir(own.sweepId, 't000'), { recursive: true });
+    const stored = await loadSweepView(own.layout, own.sweepId, { images: false });
+    expect(stored.provisional).toBe(false);
+    expect(stored.runs.map((run) => run.trialId).sort()).toEqual(['t000', 't001', 't002']);
+    expect(stored.aggregate).toEqual(view.aggregate);
+  });
+
+  it('builds a provisional view from the run records while no report is written', async () => {
+    const own = await writeSweepFixture(join(root, 'running'));
+    await rm(own.layout.reportFile(own.sweepId, 'json'));
+    await mkdir(own.layout.trialDir(own.sweepId, 't004'), { recursive: true });
+    const live = await loadSweepView(own.layout, own.sweepId, { images: false });
+    expect(live.provisional).toBe(true);
+    expect(live.state).toBe('running');
+    expect(live.runs).toHaveLength(3);
+    // t003 failed without a run record: with no report, nothing says so; it counts as pending.
+    expect(live.pending).toEqual(['t003', 't004']);
+    expect(live.aggregate.leaderboard.map((group) => group.key)).toEqual(
+      view.aggregate.leaderboard.map((group) => group.key),
+    );
+  });
+
+  it('reads a version 1 report.json (counts and aggregate only) as hints for a provisional view', async () => {
+    const own = await writeSweepFixture(join(root, 'legacy'));
+    const file = own.layout.reportFile(own.sweepId, 'json');
+    const { aggregate, counts } = JSON.parse(await readFile(file, 'utf8'));
+    const legacy = {
+      format: 'mtl-sweep-report',
+      version: 1,
+      sweepId: own.sweepId,
+      name: 'an old sweep',
+      datasetId: own.datasetId,
+      generatedAt: '2026-01-01T00:10:00.000Z',
+      counts: { trials: 4, completed: 3, stopped: 0, failed: 1, cancelled: 0, pending: 0 },
+      completed: [],
+      stopped: [],
+      failed: [own.failed],
+      cancelled: [],
+      pending: [],
+      aggregate,
+    };
+    await writeFile(file, JSON.stringify(legacy));
+    const old = await loadSweepView(own.layout, own.sweepId, { images: false });
+    expect(old.provisional).toBe(true);
+    expect(old.name).toBe('an old sweep');
+    expect(old.failed).toEqual([own.failed]);
+    expect(old.counts).toEqual(counts);
+    expect(old.runs).toHaveLength(3);
   });
 
   it('names a sweep that has no directory', async () => {

@@ -1,27 +1,31 @@
 import { access } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ArtifactLayout } from '@repo/contracts';
 import { openDataset } from '@repo/dataset';
 import type { Objective } from '@repo/metrics';
+import { buildReportView, type RunSource } from './build-report-view.js';
 import { SweepNotFoundError } from './errors.js';
+import type { ReportView } from './report-view.js';
 import { sampleImages } from './sample-images.js';
-import { readJson, readReportFile, trialIds } from './sweep-files.js';
-import { buildSweepView, type RunSource, type SweepView } from './sweep-view.js';
+import { readReportFile, readReportView, readRunSource, trialIds } from './sweep-files.js';
+import type { SweepView } from './sweep-view.js';
 
 export interface LoadSweepOptions {
   /** The sweep's state from the queues, when the caller knows it (see SweepStatusReader). */
   state?: string;
   /** Trials planned, when the caller knows them. */
   trials?: number;
+  /** Ranks a provisional view (a written report keeps the objective it was aggregated with). */
   objective?: Objective;
   /** Embed the sample test images from the dataset's test split. Default true. */
   images?: boolean;
 }
 
 /**
- * Reads a sweep from ARTIFACTS_DIR (report.json when written, every trial's run.json and
- * predictions.json, sample images from its dataset) and builds its view. Throws SweepNotFoundError
- * when the sweep has no directory; an id that is not an id throws (ArtifactLayout validates it).
+ * A sweep's view for its page: the report view the reporter wrote (report.json) as it is, with the
+ * sweep's live state and sample images from its dataset. Before a report is written (a sweep still
+ * running, or a report.json of an older version) it is built from the run records as they are now
+ * and marked `provisional`. Throws SweepNotFoundError when the sweep has no directory; an id that is
+ * not an id throws (ArtifactLayout validates it).
  */
 export async function loadSweepView(
   layout: ArtifactLayout,
@@ -30,39 +34,48 @@ export async function loadSweepView(
 ): Promise<SweepView> {
   const dir = layout.sweepDir(sweepId);
   if (!(await exists(dir))) throw new SweepNotFoundError(sweepId, dir);
-  const report = await readReportFile(layout, sweepId);
+  const stored = await readReportView(layout, sweepId);
+  const report = stored ?? (await provisionalView(layout, sweepId, options));
+  const state = options.state ?? (report.counts.pending > 0 ? 'running' : 'completed');
+  const view: SweepView = {
+    ...report,
+    ...(options.trials !== undefined && options.trials > report.counts.trials
+      ? { counts: { ...report.counts, trials: options.trials } }
+      : {}),
+    state,
+    provisional: stored === undefined,
+    samples: { imageSize: 0, images: [] },
+  };
+  if ((options.images ?? true) && view.datasetId !== undefined) {
+    const indices = view.runs[0]?.predictions?.samples.map((sample) => sample.index) ?? [];
+    if (indices.length > 0) view.samples = await readSamples(layout, view.datasetId, indices);
+  }
+  return view;
+}
+
+/** The view of a sweep not reported yet, from its trials' run records (an older report.json gives hints). */
+async function provisionalView(
+  layout: ArtifactLayout,
+  sweepId: string,
+  options: LoadSweepOptions,
+): Promise<ReportView> {
+  const legacy = await readReportFile(layout, sweepId);
   const runs: RunSource[] = [];
   const running: string[] = [];
   for (const trialId of await trialIds(layout, sweepId)) {
-    const trialDir = layout.trialDir(sweepId, trialId);
-    const source = join(trialDir, 'run.json');
-    const record = await readJson(source);
-    if (record === undefined) {
-      if (!report?.failed.some((entry) => entry.trialId === trialId)) running.push(trialId);
-      continue;
-    }
-    runs.push({ trialId, source, record, predictions: await readJson(join(trialDir, 'predictions.json')) });
+    const run = await readRunSource(layout, sweepId, trialId);
+    if (run.record !== undefined) runs.push(run);
+    else if (!legacy?.failed.some((entry) => entry.trialId === trialId)) running.push(trialId);
   }
-  const pending = [...new Set([...(report?.pending ?? []), ...running])].filter(
-    (trialId) => !runs.some((run) => run.trialId === trialId),
-  );
-  const datasetId = report?.datasetId ?? datasetOf(runs);
-  const view = buildSweepView({
+  return buildReportView({
     sweepId,
-    ...(report ? { name: report.name, reportedAt: report.generatedAt, trials: report.counts.trials } : {}),
-    ...(datasetId !== undefined ? { datasetId } : {}),
-    ...(options.state !== undefined ? { state: options.state } : {}),
+    ...(legacy ? { name: legacy.name, datasetId: legacy.datasetId, trials: legacy.counts.trials } : {}),
     ...(options.trials !== undefined ? { trials: options.trials } : {}),
     ...(options.objective !== undefined ? { objective: options.objective } : {}),
     runs,
-    failed: report?.failed ?? [],
-    pending,
+    failed: legacy?.failed ?? [],
+    pending: [...new Set([...(legacy?.pending ?? []), ...running])],
   });
-  if ((options.images ?? true) && datasetId !== undefined) {
-    const indices = view.runs[0]?.predictions?.samples.map((sample) => sample.index) ?? [];
-    if (indices.length > 0) view.samples = await readSamples(layout, datasetId, indices);
-  }
-  return view;
 }
 
 /** The sample images of the test split's first shard; none when the dataset cannot be read. */
@@ -74,14 +87,6 @@ async function readSamples(layout: ArtifactLayout, datasetId: string, indices: n
   } catch {
     return { imageSize: 0, images: [] };
   }
-}
-
-function datasetOf(runs: readonly RunSource[]): string | undefined {
-  for (const { record } of runs) {
-    const id = (record as { dataset?: { id?: unknown } } | null)?.dataset?.id;
-    if (typeof id === 'string') return id;
-  }
-  return undefined;
 }
 
 async function exists(path: string): Promise<boolean> {

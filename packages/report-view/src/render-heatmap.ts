@@ -1,5 +1,5 @@
 import { escapeHtml } from './escape.js';
-import type { HeadMatrix } from './sweep-view.js';
+import type { HeadMatrix } from './report-view.js';
 
 /**
  * A confusion matrix as an HTML table, true classes down and predicted across; each cell shaded by

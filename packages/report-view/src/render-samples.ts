@@ -1,5 +1,6 @@
 import { escapeHtml } from './escape.js';
-import type { RunView, SweepView } from './sweep-view.js';
+import type { RunView } from './report-view.js';
+import type { SweepView } from './sweep-view.js';
 
 /**
  * A run's sample test images as SVG, like the study's prediction plots: the image (shared `<use>`),

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluateHeads } from '@repo/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReportView } from './build-report-view.js';
 import { formatMeanStd } from './format.js';
 import { loadSweepView } from './load-sweep-view.js';
 import { inlineAssets } from './page-assets.js';
 import { renderSweepPage } from './render-sweep-page.js';
 import { renderSweepsPage } from './render-sweeps-page.js';
-import { buildSweepView, type SweepView } from './sweep-view.js';
+import type { SweepView } from './sweep-view.js';
 import { HOSTILE_NAME, type SweepFixture, writeSweepFixture } from './testing/sweep-fixture.js';
 
 const linked = { mode: 'linked', base: '/assets/' } as const;
@@ -45,7 +46,12 @@ describe('renderSweepPage', () => {
     const { heads } = fixture.runs[0]!;
     record.test = evaluateHeads({ ...heads, shape: { ...heads.shape, labels: [hostile, 'b', 'c'] } });
     const page = renderSweepPage(
-      buildSweepView({ sweepId: 's', runs: [{ trialId: 't', source: 'run.json', record }] }),
+      {
+        ...buildReportView({ sweepId: 's', runs: [{ trialId: 't', source: 'run.json', record }] }),
+        state: 'completed',
+        provisional: false,
+        samples: { imageSize: 0, images: [] },
+      },
       { assets: linked },
     );
     expect(page).not.toContain(hostile);

@@ -5,7 +5,8 @@ import type { PageAssets } from './page-assets.js';
 import { renderDocument } from './page-document.js';
 import { renderHeadHeatmaps } from './render-heatmap.js';
 import { renderSamples } from './render-samples.js';
-import type { RunView, SweepView } from './sweep-view.js';
+import type { RunView } from './report-view.js';
+import type { SweepView } from './sweep-view.js';
 
 export interface SweepPageOptions {
   assets: PageAssets;
@@ -51,10 +52,12 @@ function renderHeader(view: SweepView, options: Omit<SweepPageOptions, 'assets'>
   const facts = [
     `<span class="state state-${escapeHtml(view.state)}" data-testid="state">${escapeHtml(view.state)}</span>`,
     `trials ${counts.trials} · completed ${counts.completed} · failed ${counts.failed} · pending ${counts.pending}` +
-      (counts.invalid > 0 ? ` · invalid ${counts.invalid}` : ''),
+      (counts.stopped > 0 ? ` · stopped ${counts.stopped}` : '') +
+      (counts.cancelled > 0 ? ` · cancelled ${counts.cancelled}` : '') +
+      (view.aggregate.counts.invalid > 0 ? ` · invalid ${view.aggregate.counts.invalid}` : ''),
     `objective <code>${escapeHtml(view.objective.metric)}</code> (${view.objective.direction})`,
     view.datasetId ? `dataset <code>${escapeHtml(view.datasetId.slice(0, 12))}</code>` : '',
-    view.reportedAt ? `reported ${escapeHtml(view.reportedAt)}` : 'not reported yet',
+    view.provisional ? 'not reported yet' : `reported ${escapeHtml(view.generatedAt)}`,
   ].filter((fact) => fact !== '');
   const links = options.links
     ? `<p class="links"><a href="/api/sweeps/${encodeURIComponent(view.sweepId)}">JSON</a> ` +
@@ -199,13 +202,17 @@ function renderLeftOut(view: SweepView): string {
       (entry) =>
         `<li data-testid="failed-trial"><strong>failed</strong> ${escapeHtml(entry.trialId)}: ${escapeHtml(entry.reason)}</li>`,
     ),
-    ...view.pending.map(
-      (entry) => `<li><strong>${escapeHtml(entry.status)}</strong> ${escapeHtml(entry.trialId)}</li>`,
-    ),
-    ...view.aggregate.invalid.map(
+    ...view.stopped.map(
       (entry) =>
-        `<li><strong>invalid</strong> ${escapeHtml(entry.source)}: ${escapeHtml(entry.issues.join('; '))}</li>`,
+        `<li><strong>stopped-early-by-scheduler</strong> ${escapeHtml(entry.trialId)} after ${entry.epochs} epoch(s)` +
+        (entry.reason ? `: ${escapeHtml(entry.reason)}` : '') +
+        '</li>',
     ),
+    ...view.cancelled.map(
+      (entry) =>
+        `<li><strong>cancelled</strong> ${escapeHtml(entry.trialId)}: ${escapeHtml(entry.reason)}</li>`,
+    ),
+    ...view.pending.map((trialId) => `<li><strong>pending</strong> ${escapeHtml(trialId)}</li>`),
   ];
   return items.length > 0 ? `<section><h2>Not in the averages</h2><ul>${items.join('')}</ul></section>` : '';
 }

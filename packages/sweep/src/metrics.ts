@@ -1,4 +1,4 @@
-import { type HistoryEntry, METRIC_NAMES } from '@repo/model';
+import { type HistoryEntry, METRIC_NAMES } from '@repo/model/config';
 
 /**
  * Metrics a search or scheduler may optimise: validation figures only (`val_loss`, `val_shape_acc`, …),

@@ -4,7 +4,7 @@ import {
   parseTrialConfig,
   TrialConfigError,
   trainConfigSchema,
-} from '@repo/model';
+} from '@repo/model/config';
 import { formatPath, type RawIssue } from './issues.js';
 import type { ParameterSpace, ParameterValue } from './parameter-space.js';
 import { configOf, type ParameterPoint } from './trial-config.js';

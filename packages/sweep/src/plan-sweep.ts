@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DatasetSpec } from '@repo/dataset';
-import { parseTrialConfig, TrialConfigError } from '@repo/model';
+import { parseTrialConfig, TrialConfigError } from '@repo/model/config';
 import { SweepSpecError } from './errors.js';
 import type { Mode, ObjectiveMetric } from './metrics.js';
 import type { JsonValue, ParameterSpace } from './parameter-space.js';

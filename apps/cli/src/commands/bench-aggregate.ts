@@ -7,7 +7,7 @@ import {
   RUN_RECORD_VERSION,
   type RunInput,
 } from '@repo/metrics';
-import { METRIC_NAMES } from '@repo/model';
+import { METRIC_NAMES } from '@repo/model/config';
 import { Command } from 'commander';
 import { intOption } from '../options.js';
 

@@ -106,7 +106,7 @@ export function demoCommand(): Command {
               stream: process.stderr,
             }),
           );
-          // The reporter writes report.json when the sweep ends; the view reads run records directly.
+          // A sweep ends when its report job has written report.json: the table reads that view.
           const view = await loadSweepView(new ArtifactLayout(artifacts), sweepId, { images: false });
           process.stdout.write(`\n${renderReportTable(view)}\n\n`);
           const code = exitCodeOf(status);

@@ -6,7 +6,10 @@ export function renderReportTable(view: SweepView): string {
   const { counts } = view;
   const lines = [
     `sweep ${view.sweepId} (${view.name}): ${view.state}; trials ${counts.trials}, completed ${counts.completed}, ` +
-      `failed ${counts.failed}, pending ${counts.pending}`,
+      `failed ${counts.failed}, pending ${counts.pending}` +
+      (counts.stopped > 0 ? `, stopped ${counts.stopped}` : '') +
+      (counts.cancelled > 0 ? `, cancelled ${counts.cancelled}` : '') +
+      (view.provisional ? ' (not reported yet: from the run records as they are now)' : ''),
     '',
     renderLeaderboard(view.aggregate),
   ];
@@ -14,7 +17,10 @@ export function renderReportTable(view: SweepView): string {
   for (const entry of view.failed) {
     if (!recorded.has(entry.trialId)) lines.push(`failed: ${entry.trialId}: ${entry.reason}`);
   }
-  for (const entry of view.pending) lines.push(`${entry.status}: ${entry.trialId}`);
+  for (const entry of view.stopped)
+    lines.push(`stopped-early-by-scheduler: ${entry.trialId} after ${entry.epochs} epoch(s)`);
+  for (const entry of view.cancelled) lines.push(`cancelled: ${entry.trialId}: ${entry.reason}`);
+  for (const trialId of view.pending) lines.push(`pending: ${trialId}`);
   const best = view.aggregate.leaderboard[0];
   if (best) {
     for (const head of ['shape', 'colour'] as const) {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { aggregateRuns, renderLeaderboard } from '@repo/metrics';
 import { HOSTILE_NAME, type SweepFixture, writeSweepFixture } from '@repo/report-view/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -31,7 +31,8 @@ describe('mtl report', () => {
     const out = stdout.join('');
     const expected = aggregateRuns(
       fixture.runs.map(({ trial, record }) => ({
-        source: join(fixture.layout.trialDir(fixture.sweepId, trial.trialId), 'run.json'),
+        // Relative to ARTIFACTS_DIR, as the stored report names its runs.
+        source: relative(root, join(fixture.layout.trialDir(fixture.sweepId, trial.trialId), 'run.json')),
         json: record,
       })),
     );

@@ -27,7 +27,9 @@ Examples:
   $ mtl report 3f2a9c1b0d4e --format html    one self-contained HTML file (charts and data inline, works offline),
                                              written to ARTIFACTS_DIR/sweeps/ID/report.html unless --out says where
 
-The report is built from the trials' run records in ARTIFACTS_DIR, so it also covers a sweep still running.
+The report is the one the reporter wrote to ARTIFACTS_DIR/sweeps/ID/report.json when the sweep ended (or
+was re-aggregated); for a sweep still running it is built from the run records there so far (marked
+"not reported yet").
 `;
 
 /** `mtl report SWEEP`: a sweep's aggregated report as a terminal table, JSON or a self-contained HTML page. */

@@ -2,7 +2,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfc from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ARCHITECTURE_NAMES, buildModel, countParams } from './architectures.js';
+import { ARCHITECTURE_NAMES } from './architecture-names.js';
+import { buildModel, countParams } from './architectures.js';
 import { ArchitectureSizeError, UnknownArchitectureError } from './errors.js';
 
 beforeAll(async () => {

@@ -1,22 +1,19 @@
 import type * as tf from '@tensorflow/tfjs-layers';
-import { type ArchitectureOptionsInput, architectureOptionsSchema } from './architecture-options.js';
+import { ARCHITECTURE_NAMES, type ArchitectureName, isArchitectureName } from './architecture-names.js';
+import {
+  type ArchitectureOptions,
+  type ArchitectureOptionsInput,
+  architectureOptionsSchema,
+} from './architecture-options.js';
 import { buildBranchesSeed } from './branches-seed.js';
 import { UnknownArchitectureError } from './errors.js';
 import { buildMtlSeed } from './mtl-seed.js';
 
 /** The study's architectures by name; each builds a fresh, untrained model. */
-export const ARCHITECTURES = {
+export const ARCHITECTURES: Record<ArchitectureName, (options: ArchitectureOptions) => tf.LayersModel> = {
   'mtl-seed': buildMtlSeed,
   'branches-seed': buildBranchesSeed,
-} as const;
-
-export type ArchitectureName = keyof typeof ARCHITECTURES;
-
-export const ARCHITECTURE_NAMES = Object.keys(ARCHITECTURES) as ArchitectureName[];
-
-export function isArchitectureName(name: string): name is ArchitectureName {
-  return Object.hasOwn(ARCHITECTURES, name);
-}
+};
 
 /**
  * Builds architecture `arch` (validating `options`). Input shape: [batch, S, S, 3] float in [0, 1];

@@ -2,14 +2,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmKernels } from '../kernels/register-wasm-kernels.js';
+import { BACKEND_NAMES, type BackendName, type BackendPreference } from './backend-names.js';
 import { BackendUnavailableError } from './errors.js';
-
-/** The TF.js backends this project trains on, fastest first. */
-export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-/** A backend by name, or `auto`: the first of `BACKEND_NAMES` that loads. */
-export type BackendPreference = 'auto' | BackendName;
-export const BACKEND_PREFERENCES = ['auto', ...BACKEND_NAMES] as const;
 
 /**
  * Picks and initialises the TF.js backend and resolves to its name (the caller logs and records

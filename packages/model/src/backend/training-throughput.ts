@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type ArchitectureName, buildModel, countParams } from '../architectures/architectures.js';
+import type { ArchitectureName } from '../architectures/architecture-names.js';
+import { buildModel, countParams } from '../architectures/architectures.js';
 
 /** Keras' clipping of probabilities before the log of the cross-entropy. */
 const EPSILON = 1e-7;

@@ -11,7 +11,6 @@ import {
   writeDataset,
 } from '@repo/dataset';
 import {
-  aggregateRuns,
   type CompletedRunRecord,
   evaluateHeads,
   type HeadsInput,
@@ -19,6 +18,8 @@ import {
   RUN_RECORD_VERSION,
   samplePredictions,
 } from '@repo/metrics';
+import { buildReportView } from '../build-report-view.js';
+import { readRunSource, writeReportView } from '../sweep-files.js';
 
 /** One fixture trial: how far off its positions are, and which test samples it misclassifies. */
 export interface FixtureTrial {
@@ -96,26 +97,17 @@ export async function writeSweepFixture(root: string, sweepId = 'fixture-sweep')
   }
   const failed = { trialId: 't003', reason: 'TrialConfigError: <b>bad</b> width' };
   await mkdir(layout.trialDir(sweepId, failed.trialId), { recursive: true });
-  const aggregate = aggregateRuns(
-    runs.map(({ record, trial }) => ({
-      source: join(layout.trialDir(sweepId, trial.trialId), 'run.json'),
-      json: record,
-    })),
-  );
-  await writeFile(
-    layout.reportFile(sweepId, 'json'),
-    JSON.stringify({
-      format: 'mtl-sweep-report',
-      version: 1,
+  // As the reporter writes it when the sweep ends.
+  await writeReportView(
+    layout,
+    buildReportView({
       sweepId,
       name: HOSTILE_NAME,
       datasetId: id,
-      generatedAt: '2026-01-01T00:10:00.000Z',
-      counts: { trials: 4, completed: 3, failed: 1, pending: 0 },
-      completed: [],
+      trials: 4,
+      runs: await Promise.all(runs.map(({ trial }) => readRunSource(layout, sweepId, trial.trialId))),
       failed: [failed],
-      pending: [],
-      aggregate,
+      generatedAt: new Date('2026-01-01T00:10:00.000Z'),
     }),
   );
   return { layout, sweepId, datasetId: id, test, runs, failed };

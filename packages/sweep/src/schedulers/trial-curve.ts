@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '@repo/model';
+import type { HistoryEntry } from '@repo/model/config';
 import { bestOf, type Mode, metricValue, type ObjectiveMetric } from '../metrics.js';
 
 /** One trial's metric, epoch by epoch: `values[e - 1]` is its value after epoch e. */

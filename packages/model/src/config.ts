@@ -1,0 +1,31 @@
+// `@repo/model/config`: the model package's schemas and names without TF.js, for code that plans or
+// checks trials but never trains (`@repo/sweep`, `@repo/contracts`, the CLI's light verbs).
+
+export {
+  ARCHITECTURE_NAMES,
+  type ArchitectureName,
+  isArchitectureName,
+} from './architectures/architecture-names.js';
+export {
+  type ArchitectureOptions,
+  type ArchitectureOptionsInput,
+  architectureOptionsSchema,
+} from './architectures/architecture-options.js';
+export {
+  BACKEND_NAMES,
+  BACKEND_PREFERENCES,
+  type BackendName,
+  type BackendPreference,
+} from './backend/backend-names.js';
+export { TrialConfigError } from './errors.js';
+export { type HistoryEntry, METRIC_NAMES, type MetricName } from './history.js';
+export {
+  type EarlyStoppingConfig,
+  type FineTuneConfig,
+  type LossWeights,
+  type ReduceLrOnPlateauConfig,
+  type TrainConfig,
+  type TrainConfigInput,
+  trainConfigSchema,
+} from './train-config.js';
+export { parseTrialConfig, type TrialSetup } from './trial-config.js';

@@ -1,0 +1,142 @@
+import { trialSummarySchema } from '@repo/contracts';
+import {
+  evaluationSchema,
+  historyEntrySchema,
+  type Objective,
+  type RunAggregate,
+  samplePredictionsSchema,
+} from '@repo/metrics';
+import { z } from 'zod';
+
+/** Identifies `sweeps/<id>/report.json`; the version is bumped whenever a field changes meaning. */
+export const REPORT_VIEW_FORMAT = 'mtl-sweep-report';
+/** 1: the reporter's counts and aggregate only (pages re-aggregated run records); 2: the whole view. */
+export const REPORT_VIEW_VERSION = 2;
+
+const count = z.int().min(0);
+const matrix = z.array(z.array(z.number()));
+const trialReason = z.strictObject({ trialId: z.string(), reason: z.string() });
+
+const objectiveSchema: z.ZodType<Objective> = z.strictObject({
+  metric: z.string().min(1),
+  direction: z.enum(['minimize', 'maximize']),
+});
+
+const metricSummarySchema = z.strictObject({ mean: z.number(), std: z.number().nullable(), count });
+const headConfusionSchema = z.strictObject({
+  labels: z.array(z.string()),
+  summed: matrix,
+  normalised: matrix,
+});
+const runListingSchema = z.strictObject({
+  runId: z.string(),
+  source: z.string(),
+  status: z.enum(['failed', 'stopped-early-by-scheduler', 'running']),
+  detail: z.string().optional(),
+});
+
+/** `@repo/metrics`' `RunAggregate` as it is stored (typed against it, so the two cannot drift). */
+const runAggregateSchema: z.ZodType<RunAggregate> = z.strictObject({
+  objective: objectiveSchema,
+  counts: z.strictObject({
+    total: count,
+    completed: count,
+    failed: count,
+    stopped: count,
+    running: count,
+    invalid: count,
+  }),
+  leaderboard: z.array(
+    z.strictObject({
+      key: z.string(),
+      config: z.record(z.string(), z.json()),
+      count,
+      runs: z.array(z.strictObject({ runId: z.string(), source: z.string() })),
+      metrics: z.record(z.string(), metricSummarySchema),
+      confusion: z.strictObject({ shape: headConfusionSchema, colour: headConfusionSchema }),
+    }),
+  ),
+  best: z.array(
+    z.strictObject({
+      objective: objectiveSchema,
+      runId: z.string(),
+      source: z.string(),
+      value: z.number(),
+      group: z.string(),
+    }),
+  ),
+  failed: z.array(runListingSchema),
+  unfinished: z.array(runListingSchema),
+  invalid: z.array(z.strictObject({ source: z.string(), issues: z.array(z.string()) })),
+});
+
+const headMatrixSchema = z.strictObject({ labels: z.array(z.string()), counts: matrix, normalised: matrix });
+
+/** One completed run: everything its page section shows. */
+export const runViewSchema = z.strictObject({
+  runId: z.string(),
+  trialId: z.string(),
+  /** Key of its configuration's group in the leaderboard (canonical JSON of the config without seed). */
+  group: z.string(),
+  config: z.record(z.string(), z.json()),
+  seed: count.optional(),
+  /** Every flat metric of `runMetrics` (`combined`, `position_mae_px`, `shape_acc`, …). */
+  metrics: z.record(z.string(), z.number()),
+  /** Test images are imageSize × imageSize pixels. */
+  imageSize: z.int().min(1),
+  position: evaluationSchema.shape.position,
+  confusion: z.strictObject({ shape: headMatrixSchema, colour: headMatrixSchema }),
+  history: z.array(historyEntrySchema),
+  fineTuneHistory: z.array(historyEntrySchema).optional(),
+  /** From the trial's predictions.json, when it has one: sample predictions, position error histogram. */
+  predictions: z
+    .strictObject({
+      samples: samplePredictionsSchema.shape.samples,
+      errors: z.strictObject({ edges: z.array(z.number()), counts: z.array(count) }),
+    })
+    .optional(),
+});
+
+/**
+ * `sweeps/<id>/report.json`: a sweep's report, aggregated once by the reporter when the sweep ends
+ * (and again on re-aggregation). The web pages, `/api/sweeps/<id>` and `mtl report` read it as it is.
+ */
+export const reportViewSchema = z.strictObject({
+  format: z.literal(REPORT_VIEW_FORMAT),
+  version: z.literal(REPORT_VIEW_VERSION),
+  sweepId: z.string(),
+  name: z.string(),
+  /** The dataset every trial trained on; absent only in a provisional view with no run yet. */
+  datasetId: z.string().optional(),
+  generatedAt: z.iso.datetime({ offset: true }),
+  /** Ranks configurations and runs. */
+  objective: objectiveSchema,
+  counts: z.strictObject({
+    trials: count,
+    completed: count,
+    stopped: count,
+    failed: count,
+    cancelled: count,
+    pending: count,
+  }),
+  /** The trainers' summaries of the completed trials, in the sweep's order (empty in a provisional view). */
+  completed: z.array(trialSummarySchema),
+  /** Stopped by the sweep's scheduler: not scored on the test split, so not in the aggregate. */
+  stopped: z.array(z.strictObject({ trialId: z.string(), epochs: count, reason: z.string() })),
+  /** Failed for good, or whose run record cannot be read or is invalid (`aggregate.invalid`), with the reason. */
+  failed: z.array(trialReason),
+  /** Trials of a cancelled sweep that never ran or were stopped by the cancel. */
+  cancelled: z.array(trialReason),
+  /** Trials not ended yet (an early re-aggregation, or a provisional view). */
+  pending: z.array(z.string()),
+  /** The completed runs aggregated by configuration (seed ignored): leaderboard, best runs. */
+  aggregate: runAggregateSchema,
+  /** Completed runs, best objective first. */
+  runs: z.array(runViewSchema),
+  /** Config keys whose values differ between runs: the axes of the hyperparameter view. */
+  hyperparameters: z.array(z.string()),
+});
+
+export type ReportView = z.output<typeof reportViewSchema>;
+export type RunView = z.output<typeof runViewSchema>;
+export type HeadMatrix = RunView['confusion']['shape'];
