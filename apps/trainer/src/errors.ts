@@ -37,3 +37,15 @@ export class SweepCancelledError extends Error {
     );
   }
 }
+
+/**
+ * The trial's job lock is no longer this worker's: it lapsed (Redis out of reach for longer than the
+ * lock lasts) and another worker may be training the trial now. Nothing more is written for it here.
+ */
+export class TrialLeaseLostError extends Error {
+  override readonly name = 'TrialLeaseLostError';
+
+  constructor(readonly jobId: string) {
+    super(`trial job ${jobId} is no longer locked by this worker; stopped without writing to it`);
+  }
+}

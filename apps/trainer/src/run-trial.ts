@@ -36,6 +36,8 @@ export interface TrialContext {
   signal?: AbortSignal;
   /** Called between batches; exits the process when its worker is gone (see orphan-guard). */
   checkOrphaned: () => void;
+  /** Awaited before every write to the trial directory; throws once the trial is another worker's. */
+  confirmLease: () => Promise<void>;
   onProgress: (progress: TrialProgress) => Promise<void>;
   log: Logger;
 }
@@ -71,6 +73,7 @@ export async function runTrial(trial: TrialJob, context: TrialContext): Promise<
     // The test split is read only now: it never feeds training, early stopping or fine-tuning.
     const { evaluation, predictions } = evaluateTrial(model, await dataset.readSplit('test'));
 
+    await context.confirmLease();
     await dir.writeModel((modelDir) => saveModel(model, modelDir));
     await dir.writeJson('history.json', { train: trained.history, fineTune: tuned?.history });
     await dir.writeJson('confusion.json', confusionMatrices(evaluation));
@@ -123,6 +126,7 @@ async function fit(
   const hooks = (phase: TrialProgress['phase'], checkpointFile: string): TrainHooks => ({
     signal: context.signal,
     checkpointFile,
+    beforeCheckpoint: context.confirmLease,
     onBatch: context.checkOrphaned,
     onEpoch: (entry, progress) =>
       context.onProgress({ phase, ...progress, train: entry.train, val: entry.val }),

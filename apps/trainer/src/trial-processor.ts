@@ -20,11 +20,17 @@ import { DelayedError, type SandboxedJob, UnrecoverableError, WaitingError } fro
 import { AttemptClock } from './attempt-clock.js';
 import { DatasetGeneration } from './dataset-generation.js';
 import { readTrainerEnv } from './env.js';
-import { DatasetNotReadyError, SweepCancelledError, TrialStoppedError } from './errors.js';
+import {
+  DatasetNotReadyError,
+  SweepCancelledError,
+  TrialLeaseLostError,
+  TrialStoppedError,
+} from './errors.js';
 import { guardAgainstOrphaning } from './orphan-guard.js';
 import { runTrial } from './run-trial.js';
 import { recordStoppedTrial } from './stopped-trial.js';
 import { SweepControls } from './sweep-controls.js';
+import { TrialLease } from './trial-lease.js';
 
 // This module runs in the sandboxed child process that BullMQ forks; it lives as long as the child.
 const env = readTrainerEnv();
@@ -33,6 +39,7 @@ const logger = createLogger('mtl-trainer', env.LOG_LEVEL).child({ sandbox: true 
 const layout = new ArtifactLayout(env.ARTIFACTS_DIR);
 const generation = new DatasetGeneration(env.REDIS_URL, env.QUEUE_PREFIX);
 const controls = new SweepControls(env.REDIS_URL, env.QUEUE_PREFIX);
+const lease = new TrialLease(env.REDIS_URL, env.QUEUE_PREFIX, env.LOCK_DURATION_MS);
 // At load, so the worker's warm-up (which waits for this module) leaves a child ready to train; a
 // backend that cannot start fails each trial with its reason.
 const backend: { name: BackendName } | { error: unknown } = await initBackend(env.MTL_BACKEND).then(
@@ -67,6 +74,7 @@ export default async function processTrial(
     const trial = parsePayload(trialJobSchema, job.data, `job ${job.id}`);
     await controls.checkCancelled(trial.sweepId);
     const attempt = new AttemptClock();
+    const confirmLease = () => lease.confirm(job.id, token ?? '');
     let summary: TrialSummary;
     try {
       summary = await runTrial(trial, {
@@ -76,6 +84,7 @@ export default async function processTrial(
         attempt,
         signal,
         checkOrphaned,
+        confirmLease,
         onProgress: async (progress) => {
           await job.updateProgress(progress);
           await controls.afterEpoch(trial, progress);
@@ -86,6 +95,7 @@ export default async function processTrial(
       if (!(error instanceof TrialStoppedError)) throw error;
       log.info({ epoch: error.epoch, reason: error.reason }, 'stopped by the sweep scheduler');
       const history = await controls.history(trial);
+      await confirmLease();
       summary = await recordStoppedTrial({
         trial,
         layout,
@@ -120,6 +130,11 @@ export default async function processTrial(
       log.debug({ datasetId: error.datasetId }, 'dataset not ready; waiting');
       await job.moveToDelayed(Date.now() + env.DATASET_POLL_MS, token);
       throw new DelayedError();
+    }
+    if (error instanceof TrialLeaseLostError) {
+      // Another worker owns the trial now: this attempt ends here, and the job's state is not ours to change.
+      log.warn({ err: error }, 'trial lease lost; stopped without writing');
+      throw error;
     }
     if (error instanceof TrainingAbortedError) {
       log.info({ completedEpochs: error.completedEpochs }, 'handing the trial back (worker shutting down)');

@@ -118,6 +118,27 @@ describe('train', () => {
     tf.dispose([whole, second, again].flatMap((m) => m.weights.map((w) => w.read())));
   });
 
+  it('asks beforeCheckpoint before every checkpoint write, and writes nothing once it throws', async () => {
+    const file = join(dir, 'fenced.ckpt');
+    const model = tinyModel();
+    const config = tinyConfig({ epochs: 4 });
+    let asked = 0;
+    const lost = new Error('trial taken over');
+    const fenced = train(model, data, config, {
+      checkpointFile: file,
+      beforeCheckpoint: async () => {
+        asked += 1;
+        if (asked === 3) throw lost;
+      },
+    });
+    await expect(fenced).rejects.toBe(lost);
+    // Epochs 1 and 2 were written; epoch 3's write was refused, so the file still holds epoch 2.
+    const resumed = await train(tinyModel(16, 3), data, config, { checkpointFile: join(dir, 'fenced.ckpt') });
+    expect(resumed.resumedEpochs).toBe(2);
+    expect(asked).toBe(3);
+    model.dispose();
+  });
+
   it('refuses a checkpoint of another configuration', async () => {
     const file = join(dir, 'run.ckpt');
     const model = tinyModel();

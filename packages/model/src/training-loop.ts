@@ -50,6 +50,11 @@ export interface TrainHooks {
    * rewritten atomically after every epoch. Default: no checkpoint.
    */
   checkpointFile?: string;
+  /**
+   * Awaited before each checkpoint write; throwing stops the run without writing (a trainer checks
+   * here that its trial is still its own). Default: none.
+   */
+  beforeCheckpoint?: () => Promise<void>;
 }
 
 export interface TrainResult {
@@ -126,6 +131,7 @@ export async function runPhase(
       finished = stop || epoch === phase.epochs;
       stoppedEarly = stop && epoch < phase.epochs;
       if (hooks.checkpointFile) {
+        await hooks.beforeCheckpoint?.();
         await saveCheckpoint(hooks.checkpointFile, model, optimizer, best, {
           fingerprint,
           epoch,

@@ -1,0 +1,45 @@
+import { createRedis, QUEUES } from '@repo/contracts';
+import { Job, Queue } from 'bullmq';
+import { TrialLeaseLostError } from './errors.js';
+
+/**
+ * The fence between trainers and a trial's shared directory. The BullMQ job lock is the lease: a
+ * worker cut off from Redis for longer than the lock lasts loses its trial to another worker, yet its
+ * sandbox goes on training offline without knowing. So before each write to the trial directory the
+ * sandbox confirms that the lock still holds its token and extends it (`Job.extendLock`, one atomic
+ * script). While Redis is out of reach the confirmation waits; once Redis names another owner, or
+ * none, the trial stops without writing (TrialLeaseLostError). A reply that took longer than half the
+ * lock is not trusted, since the lock it confirmed may have lapsed while the reply travelled: it asks
+ * again. Opens its connection on first use.
+ */
+export class TrialLease {
+  private queue?: Queue;
+
+  constructor(
+    private readonly redisUrl: string,
+    private readonly prefix: string,
+    /** The workers' LOCK_DURATION_MS: how long one confirmation holds the trial. */
+    private readonly lockDuration: number,
+  ) {}
+
+  /** Resolves while job `jobId` is locked by `token` (extending the lock); else TrialLeaseLostError. */
+  async confirm(jobId: string, token: string): Promise<void> {
+    this.queue ??= new Queue(QUEUES.train, {
+      connection: createRedis(this.redisUrl, { role: 'worker' }),
+      prefix: this.prefix,
+    });
+    for (;;) {
+      const asked = Date.now();
+      const job = await Job.fromId(this.queue, jobId);
+      const held = job !== undefined && (await job.extendLock(token, this.lockDuration)) === 1;
+      if (!held) throw new TrialLeaseLostError(jobId);
+      if (Date.now() - asked < this.lockDuration / 2) return;
+    }
+  }
+
+  async close(): Promise<void> {
+    const connection = this.queue?.opts.connection;
+    await this.queue?.close();
+    if (connection && 'disconnect' in connection) connection.disconnect();
+  }
+}
