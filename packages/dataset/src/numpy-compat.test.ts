@@ -13,7 +13,7 @@ function pythonWithNumpy(): string {
     if (spawnSync(python, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0) return python;
   }
   throw new Error(
-    'no python3 with NumPy (tried `python3` and /usr/bin/python3): install python3-numpy (.ci/ensure-tools does)',
+    'no python3 with NumPy (tried `python3` and /usr/bin/python3): install python3-numpy (`pnpm test` does, as root)',
   );
 }
 
