@@ -20,7 +20,7 @@ export default defineConfig({
             '{packages,apps}/*/test/**/*.test.ts',
             'test/**/*.test.ts',
           ],
-          exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
+          exclude: ['**/*.int.test.ts', '**/*.deploy.test.ts', '**/node_modules/**', '**/dist/**'],
           testTimeout: 60_000,
         },
       },
@@ -35,6 +35,19 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // `pnpm test:deploy`: the image and compose stack on a real engine, workers on separate
+          // network hosts. Needs root (dockerd, network namespaces); see the README's Scaling section.
+          name: 'deploy',
+          include: ['test/**/*.deploy.test.ts', '{packages,apps}/*/test/**/*.deploy.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          fileParallelism: false,
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
         },
       },
     ],
