@@ -26,9 +26,13 @@ export interface WorkerProcess {
   ): Promise<number | string | null>;
 }
 
-/** Starts `node apps/<app>/dist/main.js` with `env` added to the environment (build first). */
-export function startWorker(app: AppName, env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, [`${ROOT}apps/${app}/dist/main.js`], {
+/**
+ * Starts `node apps/<app>/dist/main.js` with `env` added to the environment (build first); `via` is a
+ * command prefix that must exec node in its place (`ip netns exec <ns>`, to run it on another host).
+ */
+export function startWorker(app: AppName, env: Record<string, string>, via: string[] = []): WorkerProcess {
+  const [command = process.execPath, ...args] = [...via, process.execPath, `${ROOT}apps/${app}/dist/main.js`];
+  const child = spawn(command, args, {
     env: { ...process.env, LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so a test can signal it and its sandboxed children together.
