@@ -5,6 +5,8 @@ import { compareByObjective, DEFAULT_OBJECTIVE, type Objective, objectiveFor } f
 import { runMetrics } from './run-metrics.js';
 import { type CompletedRunRecord, type RunStatus, safeParseRunRecord } from './run-record.js';
 import { mean, sampleStd } from './statistics.js';
+import { analyseStudy, type StudyAnalysis } from './study-analysis.js';
+import { splitParameters } from './varying-parameters.js';
 
 /** A run record as read, not yet validated, and where it came from (its file). */
 export interface RunInput {
@@ -39,7 +41,7 @@ export interface RunGroup {
   key: string;
   config: Record<string, unknown>;
   count: number;
-  runs: { runId: string; source: string }[];
+  runs: { runId: string; source: string; seed?: number }[];
   metrics: Record<string, MetricSummary>;
   confusion: { shape: HeadConfusion; colour: HeadConfusion };
 }
@@ -80,6 +82,10 @@ export interface RunAggregate {
   unfinished: RunListing[];
   /** Records that failed validation (or repeat a runId), never averaged. */
   invalid: { source: string; issues: readonly string[] }[];
+  /** Hyperparameters (seed aside) that differ between configurations, and those every one shares. */
+  parameters: { varying: string[]; constant: Record<string, unknown> };
+  /** Statistics over seeds: intervals, verdicts, Pareto fronts, parameter importance. */
+  study: StudyAnalysis;
 }
 
 interface ScoredRun {
@@ -99,6 +105,8 @@ export function aggregateRuns(inputs: readonly RunInput[], options: AggregateOpt
     failed: [],
     unfinished: [],
     invalid: [],
+    parameters: { varying: [], constant: {} },
+    study: analyseStudy([], { objective, parameters: [] }),
   };
   const seen = new Map<string, string>();
   const groups = new Map<string, ScoredRun[]>();
@@ -150,6 +158,15 @@ export function aggregateRuns(inputs: readonly RunInput[], options: AggregateOpt
     metric === objective.metric ? objective : objectiveFor(metric),
   );
   result.best = rankings.flatMap((ranking) => bestRun(scored, ranking));
+  result.parameters = splitParameters(result.leaderboard.map((group) => group.config));
+  result.study = analyseStudy(
+    result.leaderboard.map((group) => ({
+      key: group.key,
+      config: group.config,
+      runs: groups.get(group.key)!.map(({ record, metrics }) => ({ ...seedOf(record), metrics })),
+    })),
+    { objective, parameters: result.parameters.varying },
+  );
   return result;
 }
 
@@ -170,7 +187,7 @@ function summariseGroup(key: string, runs: ScoredRun[]): RunGroup {
     key,
     config: configWithoutSeed(first.record.config),
     count: runs.length,
-    runs: runs.map(({ record, source }) => ({ runId: record.runId, source })),
+    runs: runs.map(({ record, source }) => ({ runId: record.runId, source, ...seedOf(record) })),
     metrics,
     confusion: { shape: sumConfusion(runs, 'shape'), colour: sumConfusion(runs, 'colour') },
   };
@@ -214,4 +231,10 @@ function bestRun(runs: ScoredRun[], objective: Objective): BestRun[] {
       group: canonicalJson(configWithoutSeed(best.record.config)),
     },
   ];
+}
+
+/** The run's seed: the record's own, else its config's `seed`. */
+function seedOf(record: CompletedRunRecord): { seed?: number } {
+  const seed = record.seed ?? record.config.seed;
+  return typeof seed === 'number' ? { seed } : {};
 }

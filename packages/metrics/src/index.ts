@@ -9,6 +9,7 @@ export {
   type RunInput,
   type RunListing,
 } from './aggregate.js';
+export { bootstrapMeanInterval } from './bootstrap.js';
 export {
   type AverageMetrics,
   type ClassificationOptions,
@@ -18,12 +19,34 @@ export {
   reportFromConfusion,
   type ZeroDivision,
 } from './classification-report.js';
+export {
+  compareSamples,
+  pairedComparison,
+  type SampleComparison,
+  type SeededValue,
+  welchComparison,
+} from './compare-samples.js';
 export { canonicalJson } from './config-key.js';
 export { type ConfusionMatrix, confusionMatrix, normaliseRows } from './confusion-matrix.js';
 export { AggregationError, InvalidRunRecordError, MetricsInputError } from './errors.js';
 export { type Evaluation, evaluateHeads, type HeadsInput } from './evaluate-heads.js';
-export { describeConfig, formatMetricValue } from './format-values.js';
-export { combinedScore, DEFAULT_OBJECTIVE, isRateMetric, type Objective, objectiveFor } from './objective.js';
+export { describeConfig, formatMetricValue, formatParameterValue } from './format-values.js';
+export { holmAdjust } from './holm.js';
+export {
+  combinedScore,
+  compareByObjective,
+  DEFAULT_OBJECTIVE,
+  type Direction,
+  isRateMetric,
+  type Objective,
+  objectiveFor,
+} from './objective.js';
+export {
+  type ImportanceResult,
+  type ParameterImportance,
+  parameterImportance,
+} from './parameter-importance.js';
+export { type ParetoPoint, paretoFront } from './pareto.js';
 export { type AxisErrors, type RegressionMetrics, regressionMetrics } from './regression.js';
 export { type ConfusionRenderOptions, renderConfusionMatrix } from './render-confusion-matrix.js';
 export { type LeaderboardRenderOptions, renderLeaderboard } from './render-leaderboard.js';
@@ -47,4 +70,18 @@ export {
   samplePredictions,
   samplePredictionsSchema,
 } from './sample-predictions.js';
-export { mean, median } from './statistics.js';
+export { type Interval, type SampleSummary, summariseSample } from './sample-summary.js';
+export { type SignedRankResult, signedRankTest } from './signed-rank.js';
+export { mean, median, quantile, sampleStd } from './statistics.js';
+export {
+  analyseStudy,
+  type ParetoChart,
+  STUDY_METRICS,
+  type StudyAnalysis,
+  type StudyGroup,
+  type StudyMetric,
+  type StudyOptions,
+  type VerdictRow,
+} from './study-analysis.js';
+export { splitParameters } from './varying-parameters.js';
+export { MIN_VERDICT_N, VERDICT_ALPHA, type Verdict, type VerdictKind, verdictFor } from './verdict.js';

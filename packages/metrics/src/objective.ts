@@ -1,10 +1,13 @@
 import { MetricsInputError } from './errors.js';
 
+/** Which way is better: the one direction vocabulary of specs, reports, pages and the CLI. */
+export type Direction = 'minimize' | 'maximize';
+
 /** A metric to rank runs by, and which way is better. */
 export interface Objective {
   /** A flat metric name of `runMetrics` (e.g. `combined`, `shape_acc`, `position_mae_px`). */
   metric: string;
-  direction: 'minimize' | 'maximize';
+  direction: Direction;
 }
 
 /** Weight of one unit of classification error (a fraction) against one pixel of position MAE. */

@@ -6,7 +6,8 @@ import type { CompletedRunRecord } from './run-record.js';
  * Every scalar of a completed run, by flat name: `position_mae_px` (+ `_x`, `_y`), `position_mae_norm`
  * (+ `_x`, `_y`), `position_euclid_px_median`, `position_euclid_px_p90`; per classification head
  * (`shape`, `colour`): `_acc`, `_macro_{precision,recall,f1}`, `_weighted_{…}`, `_<label>_{…}`;
- * `combined` (the default objective), `epochs` (trained, fine-tuning excluded) and `duration_s`.
+ * `combined` (the default objective), `epochs` (trained, fine-tuning excluded), `duration_s`, and
+ * `parameters` when the record has the model's size.
  */
 export function runMetrics(record: CompletedRunRecord): Record<string, number> {
   const { position, shape, colour } = record.test;
@@ -25,6 +26,7 @@ export function runMetrics(record: CompletedRunRecord): Record<string, number> {
   metrics.combined = combinedScore(metrics);
   metrics.epochs = record.history.length;
   metrics.duration_s = (Date.parse(record.endedAt) - Date.parse(record.startedAt)) / 1000;
+  if (record.parameters !== undefined) metrics.parameters = record.parameters;
   return metrics;
 }
 

@@ -111,6 +111,8 @@ export const runRecordSchema = z
       endedAt: timestamp,
       test: evaluationSchema,
       modelPath: z.string().min(1),
+      /** Trainable and fixed weights of the model, a cost the report weighs against accuracy. */
+      parameters: z.int().min(1).optional(),
     }),
     z.strictObject({ ...common, status: z.literal('failed'), endedAt: timestamp, error: z.string().min(1) }),
     z.strictObject({
