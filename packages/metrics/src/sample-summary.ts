@@ -1,4 +1,4 @@
-import { bootstrapMeanInterval } from './bootstrap.js';
+import { bootstrapMeanIntervals } from './bootstrap.js';
 import { studentTQuantile } from './distributions.js';
 import { mean, sampleStd } from './statistics.js';
 
@@ -24,13 +24,42 @@ export const BOOTSTRAP_MIN_N = 5;
 
 /** n, mean, sample std, standard error and 95 % intervals of `values` (seeded, so reproducible). */
 export function summariseSample(values: readonly number[], options: { seed?: number } = {}): SampleSummary {
+  return summariseColumns({ values }, options).values!;
+}
+
+/**
+ * `summariseSample` of several metrics of the same runs; columns of equal length share one set of
+ * bootstrap resamples (the runs resampled together, the drawing done once).
+ */
+export function summariseColumns(
+  columns: Record<string, readonly number[]>,
+  options: { seed?: number } = {},
+): Record<string, SampleSummary> {
+  const result: Record<string, SampleSummary> = {};
+  const byLength = new Map<number, string[]>();
+  for (const [name, values] of Object.entries(columns)) {
+    result[name] = summaryWithoutBootstrap(values);
+    if (values.length >= BOOTSTRAP_MIN_N)
+      byLength.set(values.length, [...(byLength.get(values.length) ?? []), name]);
+  }
+  for (const names of byLength.values()) {
+    const intervals = bootstrapMeanIntervals(
+      names.map((name) => columns[name]!),
+      { seed: options.seed ?? 0 },
+    );
+    names.forEach((name, i) => {
+      result[name]!.bootstrap95 = intervals[i]!;
+    });
+  }
+  return result;
+}
+
+function summaryWithoutBootstrap(values: readonly number[]): SampleSummary {
   const n = values.length;
   const centre = mean(values);
   const std = sampleStd(values);
   if (std === null) return { n, mean: centre, std: null, se: null, ci95: null };
   const se = std / Math.sqrt(n);
   const half = studentTQuantile(0.975, n - 1) * se;
-  const summary: SampleSummary = { n, mean: centre, std, se, ci95: [centre - half, centre + half] };
-  if (n >= BOOTSTRAP_MIN_N) summary.bootstrap95 = bootstrapMeanInterval(values, { seed: options.seed ?? 0 });
-  return summary;
+  return { n, mean: centre, std, se, ci95: [centre - half, centre + half] };
 }

@@ -20,7 +20,11 @@ export function sampleStd(values: readonly number[]): number | null {
  */
 export function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return Number.NaN;
-  const sorted = Float64Array.from(values).sort();
+  return quantileOfSorted(Float64Array.from(values).sort(), q);
+}
+
+/** `quantile` of values already sorted ascending (no copy, no sort). */
+export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
   const rank = q * (sorted.length - 1);
   const low = Math.floor(rank);
   const high = Math.min(low + 1, sorted.length - 1);

@@ -4,7 +4,7 @@ import { holmAdjust } from './holm.js';
 import type { Direction, Objective } from './objective.js';
 import { type ImportanceResult, parameterImportance } from './parameter-importance.js';
 import { paretoFront } from './pareto.js';
-import { type SampleSummary, summariseSample } from './sample-summary.js';
+import { type SampleSummary, summariseColumns } from './sample-summary.js';
 import { VERDICT_ALPHA, type Verdict, verdictFor } from './verdict.js';
 
 /** A metric the study summarises with intervals, and which way is better. */
@@ -120,13 +120,12 @@ export function analyseStudy(groups: readonly StudyGroup[], options: StudyOption
   ].filter((m) => groups.some((group) => group.runs.some((run) => run.metrics[m.metric] !== undefined)));
   const summaries: StudyAnalysis['summaries'] = {};
   groups.forEach((group, index) => {
-    const perMetric: Record<string, SampleSummary> = {};
+    const columns: Record<string, number[]> = {};
     for (const { metric } of metrics) {
       const values = valuesOf(group, metric).map((run) => run.value);
-      if (values.length > 0)
-        perMetric[metric] = summariseSample(values, { seed: (options.seed ?? 0) + index });
+      if (values.length > 0) columns[metric] = values;
     }
-    summaries[group.key] = perMetric;
+    summaries[group.key] = summariseColumns(columns, { seed: (options.seed ?? 0) + index });
   });
   return {
     metrics,
