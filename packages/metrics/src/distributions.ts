@@ -1,3 +1,4 @@
+/// <reference path="./jstat.d.ts" />
 import jStat from 'jstat';
 
 // jstat is one small file (about 20 ms to load); @stdlib's per-function packages pull in some 200

@@ -1,11 +1,41 @@
 export { buildReportView, type ReportViewInput, type RunSource } from './build-report-view.js';
 export { SweepNotFoundError } from './errors.js';
 export { escapeHtml, jsonForScript } from './escape.js';
-export { type LoadSweepOptions, loadSweepView } from './load-sweep-view.js';
+export { type LoadSweepOptions, loadSampleImages, loadSweepView } from './load-sweep-view.js';
 export { ASSET_FILES, ASSETS_DIR, CHART_JS_DIR, inlineAssets, type PageAssets } from './page-assets.js';
 export { renderHeatmap } from './render-heatmap.js';
-export { renderSweepContent, renderSweepPage, type SweepPageOptions } from './render-sweep-page.js';
+export { renderParallelCoordinates } from './render-parallel-coordinates.js';
+export { renderRunDetail } from './render-run-detail.js';
+export { configName, formatDifference, formatP, formatWithInterval } from './render-study.js';
+export {
+  LEADERBOARD_PAGE_SIZE,
+  renderLeaderboardRows,
+  renderRunRows,
+  renderSweepContent,
+  renderSweepPage,
+  type SweepPageOptions,
+} from './render-sweep-page.js';
 export { renderSweepsContent, renderSweepsPage } from './render-sweeps-page.js';
+export {
+  type BestFigure,
+  type LeaderboardRow,
+  metricLabel,
+  REPORT_SPLIT,
+  REPORT_SUMMARY_FORMAT,
+  REPORT_SUMMARY_VERSION,
+  type ReportSummary,
+  RUNS_PAGE_SIZE,
+  type RunDetails,
+  type RunRow,
+  summariseReportView,
+} from './report-summary.js';
+export {
+  REPORT_RUNS_DIR,
+  REPORT_SUMMARY_FILE,
+  readReportSummary,
+  readRunDetails,
+  writeReportSummary,
+} from './report-summary-files.js';
 export {
   type HeadMatrix,
   REPORT_VIEW_FORMAT,

@@ -46,11 +46,18 @@ export async function loadSweepView(
     provisional: stored === undefined,
     samples: { imageSize: 0, images: [] },
   };
-  if ((options.images ?? true) && view.datasetId !== undefined) {
-    const indices = view.runs[0]?.predictions?.samples.map((sample) => sample.index) ?? [];
-    if (indices.length > 0) view.samples = await readSamples(layout, view.datasetId, indices);
-  }
+  if (options.images ?? true) view.samples = await loadSampleImages(layout, view);
   return view;
+}
+
+/** The test images the view's sample predictions are drawn over, from its dataset (none when unreadable). */
+export async function loadSampleImages(
+  layout: ArtifactLayout,
+  view: ReportView,
+): Promise<SweepView['samples']> {
+  const indices = view.runs[0]?.predictions?.samples.map((sample) => sample.index) ?? [];
+  if (view.datasetId === undefined || indices.length === 0) return { imageSize: 0, images: [] };
+  return readSamples(layout, view.datasetId, indices);
 }
 
 /** The view of a sweep not reported yet, from its trials' run records (an older report.json gives hints). */

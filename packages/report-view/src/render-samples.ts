@@ -6,13 +6,13 @@ import type { SweepView } from './sweep-view.js';
  * A run's sample test images as SVG, like the study's prediction plots: the image (shared `<use>`),
  * the true position as a green dot, the predicted one as a red dot joined to it, and both labels.
  */
-export function renderSamples(view: SweepView, run: RunView): string {
-  const samples = run.predictions?.samples ?? [];
+export function renderSamples(samples: SweepView['samples'], run: RunView): string {
+  const predicted = run.predictions?.samples ?? [];
   const size = run.imageSize;
-  const shown = new Set(view.samples.images.map((image) => image.index));
+  const shown = new Set(samples.images.map((image) => image.index));
   const radius = Math.max(1.5, size / 40);
   const label = (head: 'shape' | 'colour', index: number) => run.confusion[head].labels[index] ?? `#${index}`;
-  const figures = samples.map(({ index, true: truth, pred }) => {
+  const figures = predicted.map(({ index, true: truth, pred }) => {
     const right = truth.shape === pred.shape && truth.colour === pred.colour;
     const background = shown.has(index)
       ? `<use href="#sample-image-${index}"/>`

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { evaluateHeads } from '@repo/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportView } from './build-report-view.js';
-import { formatMeanStd } from './format.js';
 import { loadSweepView } from './load-sweep-view.js';
 import { inlineAssets } from './page-assets.js';
 import { renderSweepPage } from './render-sweep-page.js';
 import { renderSweepsPage } from './render-sweeps-page.js';
+import { type ReportSummary, summariseReportView } from './report-summary.js';
 import type { SweepView } from './sweep-view.js';
 import { HOSTILE_NAME, type SweepFixture, writeSweepFixture } from './testing/sweep-fixture.js';
 
@@ -16,11 +16,18 @@ const linked = { mode: 'linked', base: '/assets/' } as const;
 let root: string;
 let fixture: SweepFixture;
 let view: SweepView;
+let summary: ReportSummary;
+/** The page as `mtl report --format html` makes it: every run's details embedded. */
+const selfContained = (assets: Parameters<typeof renderSweepPage>[1]['assets'] = linked) => {
+  const { summary, runPages } = summariseReportView(view);
+  return renderSweepPage(summary, { assets, details: { runs: runPages.flat(), samples: view.samples } });
+};
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'mtl-report-page-'));
   fixture = await writeSweepFixture(root);
   view = await loadSweepView(fixture.layout, fixture.sweepId);
+  summary = summariseReportView(view).summary;
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -33,7 +40,7 @@ function cellsAfter(html: string, marker: string): string[] {
 
 describe('renderSweepPage', () => {
   it('escapes the sweep name and failure reasons everywhere', () => {
-    const html = renderSweepPage(view, { assets: linked, links: true, reaggregateUrl: '/x' });
+    const html = renderSweepPage(summary, { assets: linked, links: true, reaggregateUrl: '/x' });
     expect(html).not.toContain('<script>alert');
     expect(html).not.toContain('<b>bad</b>');
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;friends&#39;');
@@ -45,31 +52,32 @@ describe('renderSweepPage', () => {
     const record = structuredClone(fixture.runs[0]!.record);
     const { heads } = fixture.runs[0]!;
     record.test = evaluateHeads({ ...heads, shape: { ...heads.shape, labels: [hostile, 'b', 'c'] } });
-    const page = renderSweepPage(
-      {
-        ...buildReportView({ sweepId: 's', runs: [{ trialId: 't', source: 'run.json', record }] }),
-        state: 'completed',
-        provisional: false,
-        samples: { imageSize: 0, images: [] },
-      },
-      { assets: linked },
+    const hostileView = summariseReportView(
+      buildReportView({ sweepId: 's', runs: [{ trialId: 't', source: 'run.json', record }] }),
     );
+    const page = renderSweepPage(hostileView.summary, {
+      assets: linked,
+      details: { runs: hostileView.runPages.flat(), samples: { imageSize: 0, images: [] } },
+    });
     expect(page).not.toContain(hostile);
     expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
-  it('shows one leaderboard row per configuration with mean ± std from the fixture', () => {
-    const html = renderSweepPage(view, { assets: linked });
+  it('shows one leaderboard row per configuration with its mean and 95 % interval, varying parameters only', () => {
+    const html = renderSweepPage(summary, { assets: linked });
     expect(html.match(/data-testid="leaderboard-row"/g)).toHaveLength(2);
-    // The 0.001 configuration pools t000 (MAE (1+2)/2) and t001 ((3+0)/2): mean 1.5, std 0.
-    const pooled = [1.5, 1.5];
+    // The 0.001 configuration pools t000 (MAE (1+2)/2) and t001 ((3+0)/2): mean 1.5, std 0, so the
+    // interval is the mean itself.
     const shown = cellsAfter(html, 'id="leaderboard"');
-    expect(shown).toContain(formatMeanStd('position_mae_px', 1.5, Math.abs(pooled[0]! - pooled[1]!)));
-    expect(shown).toContain('3.50'); // t002 alone: (4 + 3) / 2
+    expect(shown).toContain('1.50 [1.50, 1.50]');
+    expect(shown).toContain('3.50'); // t002 alone: (4 + 3) / 2, no interval from one run
+    // learningRate varies, arch does not: a column of readable values, and the constant above.
+    expect(shown).toContain('1e-3');
+    expect(html).toMatch(/data-testid="constants">every configuration: arch mtl-seed/);
   });
 
   it('prints each run’s confusion counts and row percentages', () => {
-    const html = renderSweepPage(view, { assets: linked });
+    const html = selfContained();
     const run = view.runs.find((r) => r.trialId === 't001')!;
     const section = html.slice(html.indexOf('id="run-t001"'));
     const counts = cellsAfter(section, 'data-kind="counts"');
@@ -85,13 +93,20 @@ describe('renderSweepPage', () => {
   });
 
   it('draws the 12 samples of each run over the shared images', () => {
-    const html = renderSweepPage(view, { assets: linked });
-    expect(html.match(/<image id="sample-image-/g)).toHaveLength(12);
+    const html = selfContained();
     expect(html.match(/data-testid="sample"/g)).toHaveLength(12 * view.runs.length);
+    expect(new Set(html.match(/<image id="sample-image-\d+"/g)).size).toBe(12);
+  });
+
+  it('without embedded details the page holds no run details, only the rows to open them from', () => {
+    const html = renderSweepPage(summary, { assets: linked, fetchBase: '/sweeps/x' });
+    expect(html).not.toContain('data-testid="run-details"');
+    expect(html.match(/data-testid="run-row"/g)).toHaveLength(3);
+    expect(html).toContain('data-detail-url="/sweeps/x/runs/"');
   });
 
   it('inlines Chart.js and the page script into one self-contained file', async () => {
-    const html = renderSweepPage(view, { assets: await inlineAssets() });
+    const html = selfContained(await inlineAssets());
     expect(html).not.toMatch(/<script[^>]+src=|<link rel="stylesheet"/);
     expect(html).not.toContain('/assets/');
     expect(html).toContain('Chart');

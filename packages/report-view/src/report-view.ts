@@ -4,14 +4,18 @@ import {
   historyEntrySchema,
   type Objective,
   type RunAggregate,
+  type StudyAnalysis,
   samplePredictionsSchema,
 } from '@repo/metrics';
 import { z } from 'zod';
 
 /** Identifies `sweeps/<id>/report.json`; the version is bumped whenever a field changes meaning. */
 export const REPORT_VIEW_FORMAT = 'mtl-sweep-report';
-/** 1: the reporter's counts and aggregate only (pages re-aggregated run records); 2: the whole view. */
-export const REPORT_VIEW_VERSION = 2;
+/**
+ * 1: the reporter's counts and aggregate only (pages re-aggregated run records); 2: the whole view;
+ * 3: the aggregate adds the study's statistics (intervals, verdicts, Pareto fronts, importance).
+ */
+export const REPORT_VIEW_VERSION = 3;
 
 const count = z.int().min(0);
 const matrix = z.array(z.array(z.number()));
@@ -35,6 +39,73 @@ const runListingSchema = z.strictObject({
   detail: z.string().optional(),
 });
 
+const interval = z.tuple([z.number(), z.number()]);
+const direction = z.enum(['minimize', 'maximize']);
+const sampleSummarySchema = z.strictObject({
+  n: count,
+  mean: z.number(),
+  std: z.number().nullable(),
+  se: z.number().nullable(),
+  ci95: interval.nullable(),
+  bootstrap95: interval.optional(),
+});
+const comparisonSchema = z.strictObject({
+  kind: z.enum(['paired', 'welch']),
+  nA: count,
+  nB: count,
+  meanA: z.number(),
+  meanB: z.number(),
+  meanDiff: z.number(),
+  ci95: interval.nullable(),
+  pValue: z.number().nullable(),
+  df: z.number().nullable(),
+  wilcoxonPValue: z.number().optional(),
+  cohenD: z.number().nullable().optional(),
+});
+
+/** `@repo/metrics`' `StudyAnalysis`: intervals, verdicts, Pareto fronts, importance. */
+const studySchema: z.ZodType<StudyAnalysis> = z.strictObject({
+  metrics: z.array(
+    z.strictObject({
+      metric: z.string(),
+      direction,
+      label: z.string(),
+      head: z.enum(['position', 'shape', 'colour']).optional(),
+    }),
+  ),
+  summaries: z.record(z.string(), z.record(z.string(), sampleSummarySchema)),
+  verdicts: z.strictObject({
+    correction: z.literal('holm'),
+    alpha: z.number(),
+    tests: count,
+    rows: z.array(
+      z.strictObject({
+        head: z.string(),
+        metric: z.string(),
+        direction,
+        a: z.string(),
+        b: z.string(),
+        comparison: comparisonSchema,
+        adjustedP: z.number().nullable(),
+        verdict: z.strictObject({
+          kind: z.enum(['a-better', 'b-better', 'no-difference', 'too-small']),
+          text: z.string(),
+        }),
+      }),
+    ),
+  }),
+  pareto: z.strictObject({
+    objectives: z.array(z.string()),
+    front: z.array(z.string()),
+    points: z.array(z.strictObject({ key: z.string(), values: z.record(z.string(), z.number()) })),
+    charts: z.array(z.strictObject({ x: z.string(), y: z.string(), front: z.array(z.string()) })),
+  }),
+  importance: z.strictObject({
+    parameters: z.array(z.strictObject({ parameter: z.string(), importance: z.number(), levels: count })),
+    seedNoise: z.number().nullable(),
+  }),
+});
+
 /** `@repo/metrics`' `RunAggregate` as it is stored (typed against it, so the two cannot drift). */
 const runAggregateSchema: z.ZodType<RunAggregate> = z.strictObject({
   objective: objectiveSchema,
@@ -51,7 +122,7 @@ const runAggregateSchema: z.ZodType<RunAggregate> = z.strictObject({
       key: z.string(),
       config: z.record(z.string(), z.json()),
       count,
-      runs: z.array(z.strictObject({ runId: z.string(), source: z.string() })),
+      runs: z.array(z.strictObject({ runId: z.string(), source: z.string(), seed: count.optional() })),
       metrics: z.record(z.string(), metricSummarySchema),
       confusion: z.strictObject({ shape: headConfusionSchema, colour: headConfusionSchema }),
     }),
@@ -68,6 +139,8 @@ const runAggregateSchema: z.ZodType<RunAggregate> = z.strictObject({
   failed: z.array(runListingSchema),
   unfinished: z.array(runListingSchema),
   invalid: z.array(z.strictObject({ source: z.string(), issues: z.array(z.string()) })),
+  parameters: z.strictObject({ varying: z.array(z.string()), constant: z.record(z.string(), z.unknown()) }),
+  study: studySchema,
 });
 
 const headMatrixSchema = z.strictObject({ labels: z.array(z.string()), counts: matrix, normalised: matrix });

@@ -1,0 +1,56 @@
+import { escapeHtml, jsonForScript } from './escape.js';
+import { formatMetric } from './format.js';
+import { renderHeadHeatmaps } from './render-heatmap.js';
+import { renderSamples } from './render-samples.js';
+import type { ReportSummary } from './report-summary.js';
+import type { RunView } from './report-view.js';
+import type { SweepView } from './sweep-view.js';
+
+/**
+ * One run in detail, as fetched when it is opened: confusion matrices, learning-curve and error charts
+ * (their data in a JSON script beside them), sample predictions.
+ */
+export function renderRunDetail(
+  run: RunView,
+  summary: Pick<ReportSummary, 'objective'>,
+  samples: SweepView['samples'],
+): string {
+  const id = escapeHtml(run.trialId);
+  const { metric } = summary.objective;
+  const data = {
+    trialId: run.trialId,
+    history: run.history,
+    fineTuneHistory: run.fineTuneHistory ?? [],
+    errors: run.predictions?.errors ?? null,
+  };
+  return (
+    `<article class="run" id="run-${id}" data-trial="${id}" data-testid="run-details">` +
+    `<h3>${id}: ${escapeHtml(metric)} ${escapeHtml(formatMetric(metric, run.metrics[metric]))} (${summary.objective.split})` +
+    `${run.seed !== undefined ? ` · seed ${run.seed}` : ''}</h3>` +
+    `<h4>Confusion matrices (test split)</h4>${renderHeadHeatmaps(run.confusion)}` +
+    '<h4>Learning curves (train vs val)</h4><div class="charts">' +
+    ['position', 'shape', 'colour']
+      .map(
+        (head) =>
+          `<figure class="chart"><figcaption>${head}</figcaption><div class="chart-box"><canvas data-curve="${head}"></canvas></div></figure>`,
+      )
+      .join('') +
+    '</div>' +
+    (run.predictions
+      ? '<h4>Position error distribution (test split, px)</h4><figure class="chart"><div class="chart-box"><canvas data-errors></canvas></div></figure>' +
+        `<h4>Sample test images (green: true position, red: predicted)</h4>${samplesDefs(samples)}${renderSamples(samples, run)}`
+      : '<p class="hint">No predictions.json for this run: no sample images or error distribution.</p>') +
+    `<script type="application/json" class="run-data">${jsonForScript(data)}</script></article>`
+  );
+}
+
+/** The sample images `<use>`d by the drawings, once per detail. */
+function samplesDefs(samples: SweepView['samples']): string {
+  if (samples.images.length === 0) return '';
+  const size = samples.imageSize;
+  const images = samples.images.map(
+    (image) =>
+      `<image id="sample-image-${image.index}" href="${escapeHtml(image.src)}" width="${size}" height="${size}"/>`,
+  );
+  return `<svg class="defs" width="0" height="0" aria-hidden="true"><defs>${images.join('')}</defs></svg>`;
+}

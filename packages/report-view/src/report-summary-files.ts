@@ -1,0 +1,77 @@
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ArtifactLayout } from '@repo/contracts';
+import writeFileAtomic from 'write-file-atomic';
+import {
+  REPORT_SUMMARY_FORMAT,
+  REPORT_SUMMARY_VERSION,
+  type ReportSummary,
+  type RunDetails,
+} from './report-summary.js';
+import type { RunView } from './report-view.js';
+import type { SweepView } from './sweep-view.js';
+
+/** `sweeps/<id>/report-summary.json`: the compact summary pages and `mtl report` read. */
+export const REPORT_SUMMARY_FILE = 'report-summary.json';
+/** `sweeps/<id>/report-runs/`: `<page>.json` (runs in detail, 1-based) and `samples.json`. */
+export const REPORT_RUNS_DIR = 'report-runs';
+
+/**
+ * Writes a sweep's report view: the summary, its runs in detail a page a file, and the sample images;
+ * each file atomically, the summary last (so a reader that finds it finds its pages).
+ */
+export async function writeReportSummary(
+  layout: ArtifactLayout,
+  view: { summary: ReportSummary; runPages: readonly RunView[][]; samples: SweepView['samples'] },
+): Promise<string> {
+  const dir = layout.sweepDir(view.summary.sweepId);
+  const runsDir = join(dir, REPORT_RUNS_DIR);
+  await rm(runsDir, { recursive: true, force: true });
+  await mkdir(runsDir, { recursive: true });
+  await Promise.all(
+    view.runPages.map((runs, i) => writeFileAtomic(join(runsDir, `${i + 1}.json`), JSON.stringify(runs))),
+  );
+  await writeFileAtomic(join(runsDir, 'samples.json'), JSON.stringify(view.samples));
+  const file = join(dir, REPORT_SUMMARY_FILE);
+  await writeFileAtomic(file, JSON.stringify(view.summary));
+  return file;
+}
+
+/** The written summary of a sweep, or undefined when there is none (or it is of another format). */
+export async function readReportSummary(
+  layout: ArtifactLayout,
+  sweepId: string,
+): Promise<ReportSummary | undefined> {
+  const json = await readJsonFile(join(layout.sweepDir(sweepId), REPORT_SUMMARY_FILE));
+  const summary = json as Partial<ReportSummary> | undefined;
+  return summary?.format === REPORT_SUMMARY_FORMAT && summary.version === REPORT_SUMMARY_VERSION
+    ? (summary as ReportSummary)
+    : undefined;
+}
+
+/** One written page of runs in detail (1-based) with the sample images; undefined when missing. */
+export async function readRunDetails(
+  layout: ArtifactLayout,
+  sweepId: string,
+  page: number,
+): Promise<RunDetails | undefined> {
+  if (!Number.isInteger(page) || page < 1) return undefined;
+  const runsDir = join(layout.sweepDir(sweepId), REPORT_RUNS_DIR);
+  const runs = (await readJsonFile(join(runsDir, `${page}.json`))) as RunView[] | undefined;
+  if (!Array.isArray(runs)) return undefined;
+  const samples = ((await readJsonFile(join(runsDir, 'samples.json'))) as
+    | SweepView['samples']
+    | undefined) ?? {
+    imageSize: 0,
+    images: [],
+  };
+  return { runs, samples };
+}
+
+async function readJsonFile(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
