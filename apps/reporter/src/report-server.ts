@@ -1,23 +1,41 @@
+import { createHash } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import fastifyStatic from '@fastify/static';
-import { type ArtifactLayout, idSchema, QUEUES, SweepStatusReader, type SweepSummary } from '@repo/contracts';
+import {
+  type ArtifactLayout,
+  idSchema,
+  QUEUES,
+  reportJobId,
+  SweepRegistry,
+  type SweepStatus,
+  SweepStatusReader,
+} from '@repo/contracts';
 import {
   ASSETS_DIR,
   CHART_JS_DIR,
+  LEADERBOARD_PAGE_SIZE,
+  type LoadedReport,
   listSweepsFromArtifacts,
-  loadSweepView,
+  loadReport,
   type PageAssets,
+  type ReportSummary,
+  readReportSummary,
+  renderLeaderboardRows,
+  renderQueuedPage,
+  renderRunDetail,
+  renderRunRows,
   renderSweepContent,
   renderSweepPage,
   renderSweepsContent,
   renderSweepsPage,
+  reportFingerprint,
   type SweepListEntry,
   SweepNotFoundError,
 } from '@repo/report-view';
 import { Queue } from 'bullmq';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { reaggregate } from './reporter-worker.js';
@@ -75,40 +93,140 @@ export async function createReportServer(deps: ReportServerDeps): Promise<Fastif
   });
   await app.register(board.registerPlugin(), { prefix: '/queues' });
 
+  const registry = new SweepRegistry(deps.connection, deps.prefix);
+  const reportQueue = queues.find((queue) => queue.name === QUEUES.report)!;
+  /** A reported sweep's list entry comes from its written summary; only unreported ones need their full status. */
   const sweepList = async (): Promise<SweepListEntry[]> => {
-    const fromRedis = (await status.listSweeps({ limit: 100 })).map(listEntry);
+    const ids = await registry.list({ limit: 100 });
+    const fromRedis = (
+      await Promise.all(
+        ids.map(async (sweepId) => {
+          if ((await reportQueue.getJobState(reportJobId(sweepId))) === 'completed') {
+            const summary = await readReportSummary(deps.layout, sweepId);
+            const info = summary && (await registry.get(sweepId));
+            if (summary && info) return summaryEntry(summary, info.createdAt);
+          }
+          const current = await status.status(sweepId);
+          return current ? listEntry(current) : undefined;
+        }),
+      )
+    ).filter((entry): entry is SweepListEntry => entry !== undefined);
     const known = new Set(fromRedis.map((entry) => entry.sweepId));
     const fromFiles = (await listSweepsFromArtifacts(deps.layout)).filter(
       (entry) => !known.has(entry.sweepId),
     );
     return [...fromRedis, ...fromFiles];
   };
-  const sweepView = async (sweepId: string) => {
-    const current = await status.status(sweepId);
-    return loadSweepView(deps.layout, sweepId, {
-      ...(current ? { state: current.state, trials: current.counts.total } : {}),
-    });
+  // One loaded report per sweep, kept while its files are unchanged: a page polling a finished or
+  // running sweep costs a stat per trial, not a re-read of every record.
+  const cache = new Map<string, { fingerprint: string; report: LoadedReport }>();
+  const sweepReport = async (sweepId: string): Promise<LoadedReport> => {
+    const reported = (await reportQueue.getJobState(reportJobId(sweepId))) === 'completed';
+    const current = reported ? undefined : await status.status(sweepId);
+    const fingerprint = `${current?.state ?? ''}:${current?.counts.total ?? ''}:${await reportFingerprint(deps.layout, sweepId)}`;
+    const cached = cache.get(sweepId);
+    if (cached?.fingerprint === fingerprint) return cached.report;
+    try {
+      const report = await loadReport(deps.layout, sweepId, {
+        ...(current ? { state: current.state, trials: current.counts.total } : {}),
+      });
+      cache.set(sweepId, { fingerprint, report });
+      return report;
+    } catch (error) {
+      // Enqueued, but no trial has written anything yet: a page that says so, not a 404.
+      const known =
+        error instanceof SweepNotFoundError ? (current ?? (await status.status(sweepId))) : undefined;
+      if (known) {
+        const { name } = known.sweep;
+        throw new SweepQueuedError(sweepId, {
+          sweepId,
+          name,
+          state: known.state,
+          trials: known.counts.total,
+        });
+      }
+      throw error;
+    }
   };
   const html = (reply: FastifyReply, body: string) =>
     reply.header('content-security-policy', PAGE_CSP).type('text/html; charset=utf-8').send(body);
+  /** Sends `body` with an ETag; a poll whose If-None-Match matches gets 304 and no body. */
+  const fresh = (request: FastifyRequest, reply: FastifyReply, body: string) => {
+    const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+    reply.header('etag', etag).header('cache-control', 'no-cache');
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    return html(reply, body);
+  };
+  const page = (request: FastifyRequest<{ Querystring: { page?: string } }>) => {
+    const value = Number(request.query.page ?? '1');
+    if (!Number.isInteger(value) || value < 1) throw new BadIdError('page must be a whole number from 1');
+    return value;
+  };
 
   app.get('/', async (_request, reply) =>
     html(reply, renderSweepsPage(await sweepList(), LINKED, '/content')),
   );
-  app.get('/content', async (_request, reply) => html(reply, renderSweepsContent(await sweepList())));
+  app.get('/content', async (request, reply) =>
+    fresh(request, reply, renderSweepsContent(await sweepList())),
+  );
   app.get('/api/sweeps', async () => sweepList());
 
   app.get<{ Params: { sweepId: string } }>('/sweeps/:sweepId', async (request, reply) => {
     const sweepId = checkId(request.params.sweepId);
-    const view = await sweepView(sweepId);
-    return html(reply, renderSweepPage(view, { assets: LINKED, ...pageLinks(sweepId) }));
+    try {
+      const { summary } = await sweepReport(sweepId);
+      return html(reply, renderSweepPage(summary, { assets: LINKED, ...pageLinks(sweepId) }));
+    } catch (error) {
+      if (!(error instanceof SweepQueuedError)) throw error;
+      return html(reply, renderQueuedPage(error.summary, { assets: LINKED, ...pageLinks(sweepId) }));
+    }
   });
   app.get<{ Params: { sweepId: string } }>('/sweeps/:sweepId/content', async (request, reply) => {
     const sweepId = checkId(request.params.sweepId);
-    return html(reply, renderSweepContent(await sweepView(sweepId), pageLinks(sweepId)));
+    const { summary } = await sweepReport(sweepId);
+    return fresh(request, reply, renderSweepContent(summary, pageLinks(sweepId)));
   });
-  app.get<{ Params: { sweepId: string } }>('/api/sweeps/:sweepId', async (request) =>
-    sweepView(checkId(request.params.sweepId)),
+  app.get<{ Params: { sweepId: string }; Querystring: { page?: string } }>(
+    '/sweeps/:sweepId/runs',
+    async (request, reply) => {
+      const { summary } = await sweepReport(checkId(request.params.sweepId));
+      return html(reply, renderRunRows(summary, page(request)));
+    },
+  );
+  app.get<{ Params: { sweepId: string }; Querystring: { page?: string } }>(
+    '/sweeps/:sweepId/leaderboard',
+    async (request, reply) => {
+      const { summary } = await sweepReport(checkId(request.params.sweepId));
+      return html(
+        reply,
+        renderLeaderboardRows(summary, (page(request) - 1) * LEADERBOARD_PAGE_SIZE, LEADERBOARD_PAGE_SIZE),
+      );
+    },
+  );
+  app.get<{ Params: { sweepId: string; trialId: string } }>(
+    '/sweeps/:sweepId/runs/:trialId',
+    async (request, reply) => {
+      const report = await sweepReport(checkId(request.params.sweepId));
+      const trialId = checkId(request.params.trialId);
+      const index = report.summary.runs.rows.findIndex((row) => row.trialId === trialId);
+      const details =
+        index < 0 ? undefined : await report.runDetails(Math.floor(index / report.summary.runs.pageSize) + 1);
+      const run = details?.runs.find((entry) => entry.trialId === trialId);
+      if (!details || !run)
+        return reply.code(404).send({ message: `no completed run ${trialId} in this sweep` });
+      return html(reply, renderRunDetail(run, report.summary, details.samples));
+    },
+  );
+  app.get<{ Params: { sweepId: string } }>(
+    '/api/sweeps/:sweepId',
+    async (request) => (await sweepReport(checkId(request.params.sweepId))).summary,
+  );
+  app.get<{ Params: { sweepId: string }; Querystring: { page?: string } }>(
+    '/api/sweeps/:sweepId/runs',
+    async (request, reply) => {
+      const details = await (await sweepReport(checkId(request.params.sweepId))).runDetails(page(request));
+      return details ?? reply.code(404).send({ message: 'no such page of runs' });
+    },
   );
   app.post<{ Params: { sweepId: string } }>('/sweeps/:sweepId/reaggregate', async (request, reply) => {
     // JSON only: a cross-site form or a text/plain "simple" request cannot trigger it without a CORS preflight, which this server never grants.
@@ -126,6 +244,10 @@ export async function createReportServer(deps: ReportServerDeps): Promise<Fastif
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+    if (error instanceof SweepQueuedError)
+      return reply.code(404).send({
+        message: `sweep ${error.sweepId} is ${error.summary.state}: no trial has written a record yet`,
+      });
     if (error instanceof SweepNotFoundError)
       return reply.code(404).send({ message: `no sweep ${error.sweepId}` });
     if (error instanceof BadIdError) return reply.code(400).send({ message: error.message });
@@ -143,6 +265,17 @@ class BadIdError extends Error {
   override readonly name = 'BadIdError';
 }
 
+/** A sweep the queues know that has nothing on disk yet. */
+class SweepQueuedError extends Error {
+  override readonly name = 'SweepQueuedError';
+  constructor(
+    readonly sweepId: string,
+    readonly summary: { sweepId: string; name: string; state: string; trials: number },
+  ) {
+    super(`sweep ${sweepId} has no trial on disk yet`);
+  }
+}
+
 function checkId(sweepId: string): string {
   if (!idSchema.safeParse(sweepId).success)
     throw new BadIdError('a sweep id holds letters, digits, "-" and "_" only');
@@ -151,18 +284,40 @@ function checkId(sweepId: string): string {
 
 function pageLinks(sweepId: string) {
   const base = `/sweeps/${encodeURIComponent(sweepId)}`;
-  return { links: true, refreshUrl: `${base}/content`, reaggregateUrl: `${base}/reaggregate` };
+  return {
+    links: true,
+    refreshUrl: `${base}/content`,
+    reaggregateUrl: `${base}/reaggregate`,
+    fetchBase: base,
+  };
 }
 
-function listEntry(summary: SweepSummary): SweepListEntry {
+function summaryEntry(summary: ReportSummary, createdAt: string): SweepListEntry {
+  const best = summary.best.find((figure) => figure.metric === summary.objective.metric);
   return {
     sweepId: summary.sweepId,
     name: summary.name,
     state: summary.state,
-    trials: summary.counts.total,
-    done: summary.counts.done,
+    trials: summary.counts.trials,
+    done: summary.counts.completed + summary.counts.stopped,
     failed: summary.counts.failed,
-    createdAt: summary.createdAt,
-    ...(summary.best ? { best: { metric: 'objective', value: summary.best.value } } : {}),
+    createdAt,
+    ...(best ? { best: { metric: best.metric, split: best.split, value: best.value } } : {}),
+  };
+}
+
+/** A sweep not reported yet: its best is the best validation figure of a completed trial so far. */
+function listEntry(status: SweepStatus): SweepListEntry {
+  return {
+    sweepId: status.sweep.sweepId,
+    name: status.sweep.name,
+    state: status.state,
+    trials: status.counts.total,
+    done: status.counts.done,
+    failed: status.counts.failed,
+    createdAt: status.sweep.createdAt,
+    ...(status.best
+      ? { best: { metric: status.objective.metric, split: 'val', value: status.best.value } }
+      : {}),
   };
 }

@@ -1,11 +1,21 @@
 import type { ArtifactLayout, ReportJob } from '@repo/contracts';
 import type { Objective } from '@repo/metrics';
-import { buildReportView, type ReportView, readRunSource, writeReportView } from '@repo/report-view';
+import {
+  buildReportView,
+  loadSampleImages,
+  type ReportView,
+  readRunSource,
+  summariseReportView,
+  writeReportSummary,
+  writeReportView,
+} from '@repo/report-view';
 import type { TrialOutcomes } from './trial-outcomes.js';
 
 /**
  * Builds a sweep's report view from its trial outcomes and the completed trials' run records, and
- * writes it to `sweeps/<id>/report.json` atomically: the one aggregation pages and `mtl report` read.
+ * writes it to `sweeps/<id>/report.json` atomically (the complete record), then its compact summary
+ * and runs in detail a page a file (report-summary.json, report-runs/): what pages and `mtl report`
+ * read, so no request aggregates or parses every run again.
  */
 export async function writeSweepReport(
   layout: ArtifactLayout,
@@ -39,5 +49,12 @@ export async function writeSweepReport(
     pending: outcomes.pending,
     generatedAt: now,
   });
-  return { file: await writeReportView(layout, report), report };
+  const file = await writeReportView(layout, report);
+  const state =
+    outcomes.pending.length > 0 ? 'running' : outcomes.cancelled.length > 0 ? 'cancelled' : 'completed';
+  await writeReportSummary(layout, {
+    ...summariseReportView(report, { state }),
+    samples: await loadSampleImages(layout, report),
+  });
+  return { file, report };
 }

@@ -83,5 +83,6 @@ export {
   type StudyOptions,
   type VerdictRow,
 } from './study-analysis.js';
+export { type Align, renderTable as renderTextTable } from './text-table.js';
 export { splitParameters } from './varying-parameters.js';
 export { MIN_VERDICT_N, VERDICT_ALPHA, type Verdict, type VerdictKind, verdictFor } from './verdict.js';

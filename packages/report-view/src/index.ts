@@ -1,6 +1,8 @@
 export { buildReportView, type ReportViewInput, type RunSource } from './build-report-view.js';
 export { SweepNotFoundError } from './errors.js';
 export { escapeHtml, jsonForScript } from './escape.js';
+export { formatMetric } from './format.js';
+export { type LoadedReport, loadReport } from './load-report.js';
 export { type LoadSweepOptions, loadSampleImages, loadSweepView } from './load-sweep-view.js';
 export { ASSET_FILES, ASSETS_DIR, CHART_JS_DIR, inlineAssets, type PageAssets } from './page-assets.js';
 export { renderHeatmap } from './render-heatmap.js';
@@ -15,7 +17,7 @@ export {
   renderSweepPage,
   type SweepPageOptions,
 } from './render-sweep-page.js';
-export { renderSweepsContent, renderSweepsPage } from './render-sweeps-page.js';
+export { renderQueuedPage, renderSweepsContent, renderSweepsPage } from './render-sweeps-page.js';
 export {
   type BestFigure,
   type LeaderboardRow,
@@ -34,6 +36,7 @@ export {
   REPORT_SUMMARY_FILE,
   readReportSummary,
   readRunDetails,
+  reportFingerprint,
   writeReportSummary,
 } from './report-summary-files.js';
 export {

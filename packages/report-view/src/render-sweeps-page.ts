@@ -24,7 +24,7 @@ export function renderSweepsContent(sweeps: readonly SweepListEntry[]): string {
   const rows = sweeps.map((sweep) => {
     const href = `/sweeps/${encodeURIComponent(sweep.sweepId)}`;
     const best = sweep.best
-      ? `${formatMetric(sweep.best.metric, sweep.best.value)} (${sweep.best.metric})`
+      ? `${formatMetric(sweep.best.metric, sweep.best.value)} (${sweep.best.metric}, ${sweep.best.split})`
       : '–';
     return (
       `<tr data-testid="sweep-row"><td><a href="${escapeHtml(href)}">${escapeHtml(sweep.name)}</a></td>` +
@@ -39,7 +39,26 @@ export function renderSweepsContent(sweeps: readonly SweepListEntry[]): string {
     (sweeps.length === 0
       ? '<p>No sweep yet: enqueue one with <code>mtl sweep FILE</code>.</p>'
       : '<table id="sweeps"><thead><tr><th>name</th><th>id</th><th>state</th><th>trials done</th><th>failed</th>' +
-        `<th>best objective</th><th>created</th></tr></thead><tbody>${rows.join('')}</tbody></table>`) +
+        `<th>best (metric, split)</th><th>created</th></tr></thead><tbody>${rows.join('')}</tbody></table>`) +
     '</section>'
   );
+}
+
+/** The page of a sweep the queues know but that has no trial on disk yet. */
+export function renderQueuedPage(
+  sweep: { sweepId: string; name: string; state: string; trials: number },
+  options: { assets: PageAssets; refreshUrl?: string; links?: boolean },
+): string {
+  return renderDocument({
+    title: `${sweep.name} · sweep report`,
+    main:
+      `<section class="summary" data-testid="queued"><h2 data-testid="sweep-name">${escapeHtml(sweep.name)}</h2>` +
+      `<p class="sweep-id">sweep <code>${escapeHtml(sweep.sweepId)}</code></p>` +
+      `<p><span class="state state-${escapeHtml(sweep.state)}" data-testid="state">${escapeHtml(sweep.state)}</span> · ${sweep.trials} trial(s) planned</p>` +
+      '<p>No trial has written anything yet: its dataset may still be generating, or no trainer is running ' +
+      '(<code>mtl workers</code>; the queues are at <a href="/queues">/queues</a>). This page reloads when there is something to show.</p></section>',
+    assets: options.assets,
+    ...(options.refreshUrl ? { refreshUrl: options.refreshUrl } : {}),
+    nav: options.links ?? true,
+  });
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactLayout } from '@repo/contracts';
 import writeFileAtomic from 'write-file-atomic';
@@ -74,4 +74,25 @@ async function readJsonFile(file: string): Promise<unknown> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Changes whenever what a report page shows could: the written summary's modification time, or,
+ * before one is written, each trial's run.json (present, and when last written). Cheap: no file is read.
+ */
+export async function reportFingerprint(layout: ArtifactLayout, sweepId: string): Promise<string> {
+  const dir = layout.sweepDir(sweepId);
+  const written = await stat(join(dir, REPORT_SUMMARY_FILE)).catch(() => undefined);
+  if (written) return `summary:${written.mtimeMs}`;
+  const trials = await readdir(join(dir, 'trials')).catch(() => [] as string[]);
+  const times = await Promise.all(
+    trials.map((trial) =>
+      stat(join(dir, 'trials', trial, 'run.json')).then(
+        (file) => file.mtimeMs,
+        () => 0,
+      ),
+    ),
+  );
+  const report = await stat(layout.reportFile(sweepId, 'json')).catch(() => undefined);
+  return `runs:${trials.length}:${times.filter((t) => t > 0).length}:${times.reduce((a, b) => a + b, 0)}:${report?.mtimeMs ?? 0}`;
 }

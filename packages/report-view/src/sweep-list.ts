@@ -11,7 +11,8 @@ export interface SweepListEntry {
   /** Trials completed (or stopped by the scheduler). */
   done: number;
   failed: number;
-  best?: { metric: string; value: number };
+  /** The best figure so far: which metric, on which split. */
+  best?: { metric: string; split: string; value: number };
   createdAt?: string;
 }
 
@@ -34,7 +35,7 @@ export async function listSweepsFromArtifacts(layout: ArtifactLayout): Promise<S
         trials: report.counts.trials,
         done: report.counts.completed,
         failed: report.counts.failed,
-        ...(best ? { best: { metric: best.objective.metric, value: best.value } } : {}),
+        ...(best ? { best: { metric: best.objective.metric, split: 'test', value: best.value } } : {}),
       });
       continue;
     }

@@ -10,7 +10,7 @@ import {
   redisAnswers,
   startLocalRedis,
 } from '@repo/contracts';
-import { loadSweepView } from '@repo/report-view';
+import { loadReport } from '@repo/report-view';
 import { loadSweepSpec, planSweep, SweepSpecError } from '@repo/sweep';
 import { Command } from 'commander';
 import { ExitCode, ExitStatus, UsageError } from '../errors.js';
@@ -106,9 +106,9 @@ export function demoCommand(): Command {
               stream: process.stderr,
             }),
           );
-          // A sweep ends when its report job has written report.json: the table reads that view.
-          const view = await loadSweepView(new ArtifactLayout(artifacts), sweepId, { images: false });
-          process.stdout.write(`\n${renderReportTable(view)}\n\n`);
+          // A sweep ends when its report job has written its report: the table reads that summary.
+          const { summary } = await loadReport(new ArtifactLayout(artifacts), sweepId);
+          process.stdout.write(`\n${renderReportTable(summary)}\n\n`);
           const code = exitCodeOf(status);
           if (code !== ExitCode.ok) throw new ExitStatus(code, `sweep ${sweepId} ${status.state}`);
           const url = `http://127.0.0.1:${port}/sweeps/${sweepId}`;

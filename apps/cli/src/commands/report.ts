@@ -3,10 +3,10 @@ import { dirname, resolve } from 'node:path';
 import { ArtifactLayout, idSchema } from '@repo/contracts';
 import {
   inlineAssets,
-  loadSweepView,
+  type LoadedReport,
+  loadReport,
   renderSweepPage,
   SweepNotFoundError,
-  type SweepView,
 } from '@repo/report-view';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
@@ -22,13 +22,16 @@ interface ReportOptions {
 
 const EXAMPLES = `
 Examples:
-  $ mtl report 3f2a9c1b0d4e                  leaderboard, best runs and the best configuration's confusion matrices
-  $ mtl report 3f2a9c1b0d4e --format json    the whole report as JSON (what the web app's /api/sweeps/ID returns)
+  $ mtl report 3f2a9c1b0d4e                  verdicts per head, leaderboard with 95 % intervals, Pareto front,
+                                             parameter importance, the best configuration's confusion matrices
+  $ mtl report 3f2a9c1b0d4e --format json    the report summary as JSON (what the web app's /api/sweeps/ID returns)
   $ mtl report 3f2a9c1b0d4e --format html    one self-contained HTML file (charts and data inline, works offline),
                                              written to ARTIFACTS_DIR/sweeps/ID/report.html unless --out says where
+  $ mtl report --compare 3f2a9c1b0d4e 7b1e0a  two or more sweeps' configurations in one leaderboard, with verdicts
 
-The report is the one the reporter wrote to ARTIFACTS_DIR/sweeps/ID/report.json when the sweep ended (or
-was re-aggregated); for a sweep still running it is built from the run records there so far (marked
+The report is the one the reporter wrote when the sweep ended (or was re-aggregated): the summary in
+ARTIFACTS_DIR/sweeps/ID/report-summary.json, every run in detail in report.json (the complete record)
+and report-runs/. For a sweep still running it is built from the run records there so far (marked
 "not reported yet").
 `;
 
@@ -52,23 +55,28 @@ export function reportCommand(): Command {
       if (!idSchema.safeParse(sweepId).success)
         throw new UsageError(`"${sweepId}" is not a sweep id (letters, digits, "-" and "_" only)`);
       const layout = new ArtifactLayout(options.artifacts);
-      const view = await load(layout, sweepId, options.format === 'html');
+      const { summary, runDetails } = await load(layout, sweepId);
       if (options.format === 'html') {
         const out = resolve(options.out ?? layout.reportFile(sweepId, 'html'));
-        await write(out, renderSweepPage(view, { assets: await inlineAssets() }));
-        process.stderr.write(`report of ${view.counts.completed} completed run(s) → ${out}\n`);
+        // The best page of runs in detail; the rest stay in report-runs/ (a file of every run's curves
+        // and matrices would be tens of MB at 1,000 trials).
+        const details = (await runDetails(1)) ?? { runs: [], samples: { imageSize: 0, images: [] } };
+        await write(out, renderSweepPage(summary, { assets: await inlineAssets(), details }));
+        process.stderr.write(`report of ${summary.counts.completed} completed run(s) → ${out}\n`);
         return;
       }
       const text =
-        options.format === 'json' ? `${JSON.stringify(view, null, 2)}\n` : `${renderReportTable(view)}\n`;
+        options.format === 'json'
+          ? `${JSON.stringify(summary, null, 2)}\n`
+          : `${renderReportTable(summary)}\n`;
       if (options.out) await write(resolve(options.out), text);
       else process.stdout.write(text);
     });
 }
 
-async function load(layout: ArtifactLayout, sweepId: string, images: boolean): Promise<SweepView> {
+async function load(layout: ArtifactLayout, sweepId: string): Promise<LoadedReport> {
   try {
-    return await loadSweepView(layout, sweepId, { images });
+    return await loadReport(layout, sweepId);
   } catch (error) {
     if (error instanceof SweepNotFoundError)
       throw new UsageError(
