@@ -145,7 +145,7 @@ describe('listSweepsFromArtifacts', () => {
         trials: 4,
         done: 3,
         failed: 1,
-        best: { metric: 'combined', value: best },
+        best: { metric: 'combined', split: 'test', value: best },
       },
     ]);
   });

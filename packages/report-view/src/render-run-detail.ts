@@ -14,6 +14,7 @@ export function renderRunDetail(
   run: RunView,
   summary: Pick<ReportSummary, 'objective'>,
   samples: SweepView['samples'],
+  options: { imageDefs?: boolean } = {},
 ): string {
   const id = escapeHtml(run.trialId);
   const { metric } = summary.objective;
@@ -38,14 +39,14 @@ export function renderRunDetail(
     '</div>' +
     (run.predictions
       ? '<h4>Position error distribution (test split, px)</h4><figure class="chart"><div class="chart-box"><canvas data-errors></canvas></div></figure>' +
-        `<h4>Sample test images (green: true position, red: predicted)</h4>${samplesDefs(samples)}${renderSamples(samples, run)}`
+        `<h4>Sample test images (green: true position, red: predicted)</h4>${(options.imageDefs ?? true) ? samplesDefs(samples) : ''}${renderSamples(samples, run)}`
       : '<p class="hint">No predictions.json for this run: no sample images or error distribution.</p>') +
     `<script type="application/json" class="run-data">${jsonForScript(data)}</script></article>`
   );
 }
 
-/** The sample images `<use>`d by the drawings, once per detail. */
-function samplesDefs(samples: SweepView['samples']): string {
+/** The sample images the drawings `<use>`: once per fetched detail, once per page that embeds many. */
+export function samplesDefs(samples: SweepView['samples']): string {
   if (samples.images.length === 0) return '';
   const size = samples.imageSize;
   const images = samples.images.map(

@@ -5,7 +5,7 @@ import type { PageAssets } from './page-assets.js';
 import { renderDocument } from './page-document.js';
 import { renderHeadHeatmaps } from './render-heatmap.js';
 import { renderParallelCoordinates } from './render-parallel-coordinates.js';
-import { renderRunDetail } from './render-run-detail.js';
+import { renderRunDetail, samplesDefs } from './render-run-detail.js';
 import {
   configName,
   formatWithInterval,
@@ -212,7 +212,10 @@ function renderRuns(summary: ReportSummary, options: Omit<SweepPageOptions, 'ass
       ? `<button type="button" class="more" data-testid="runs-more" data-url="${escapeHtml(`${options.fetchBase}/runs`)}" data-table="runs" data-next="2" data-pages="${summary.runs.pages}">next ${summary.runs.pageSize} of ${summary.runs.total - summary.runs.pageSize} more runs</button>`
       : '';
   const details = embedded
-    ? embedded.runs.map((run) => renderRunDetail(run, summary, embedded.samples)).join('') +
+    ? samplesDefs(embedded.samples) +
+      embedded.runs
+        .map((run) => renderRunDetail(run, summary, embedded.samples, { imageDefs: false }))
+        .join('') +
       (embedded.runs.length < summary.runs.total
         ? `<p class="hint">Details of the best ${embedded.runs.length} runs are in this file; those of all ${summary.runs.total} are in the web app (<code>mtl serve</code>) and in <code>report-runs/</code> beside report.json.</p>`
         : '')

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { aggregateRuns, renderLeaderboard } from '@repo/metrics';
+import { join } from 'node:path';
 import { HOSTILE_NAME, type SweepFixture, writeSweepFixture } from '@repo/report-view/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../errors.js';
@@ -26,35 +25,40 @@ beforeEach(() => {
 const report = (...args: string[]) => run(['report', fixture.sweepId, '--artifacts', root, ...args]);
 
 describe('mtl report', () => {
-  it('prints @repo/metrics’ leaderboard of the run records, the failed trial and the best matrices', async () => {
+  it('prints the verdicts first, the leaderboard of varying hyperparameters with intervals, the failed trial and the best matrices', async () => {
     expect(await report()).toBe(ExitCode.ok);
     const out = stdout.join('');
-    const expected = aggregateRuns(
-      fixture.runs.map(({ trial, record }) => ({
-        // Relative to ARTIFACTS_DIR, as the stored report names its runs.
-        source: relative(root, join(fixture.layout.trialDir(fixture.sweepId, trial.trialId), 'run.json')),
-        json: record,
-      })),
-    );
-    expect(out).toContain(renderLeaderboard(expected));
     expect(out).toContain(
       `sweep ${fixture.sweepId} (${HOSTILE_NAME}): completed; trials 4, completed 3, failed 1`,
     );
+    expect(out).toContain('objective combined on test (minimize)');
+    expect(out).toContain('every configuration: arch mtl-seed');
+    // Two runs against one: no verdict drawn, and the table says why.
+    expect(out).toMatch(/verdicts \(test split; Holm–Bonferroni over \d+ comparisons/);
+    expect(out).toContain('sample too small (n = 1; needs 3)');
+    expect(out.indexOf('verdicts')).toBeLessThan(out.indexOf('leaderboard'));
+    // learningRate is the only varying hyperparameter: a column of readable values.
+    expect(out).toMatch(/#\s+learningRate\s+runs\s+combined \[95 % CI\]/);
+    expect(out).toMatch(/1\s+1e-3\s+2\s/);
     expect(out).toContain(`failed: t003: ${fixture.failed.reason}`);
     expect(out).toMatch(
       /shape, best configuration \(2 runs summed\):\ntrue \\ pred +circle +rectangle +triangle +total/,
     );
   });
 
-  it('writes the whole report as JSON', async () => {
+  it('writes the report summary as JSON: runs listed, no per-run detail or image', async () => {
     const out = join(root, 'out', 'report.json');
     expect(await report('--format', 'json', '--out', out)).toBe(ExitCode.ok);
     expect(stdout.join('')).toBe('');
-    const json = JSON.parse(await readFile(out, 'utf8'));
+    const text = await readFile(out, 'utf8');
+    const json = JSON.parse(text);
     expect(json.name).toBe(HOSTILE_NAME);
-    expect(json.runs.map((r: { trialId: string }) => r.trialId)).toEqual(['t000', 't001', 't002']);
-    expect(json.aggregate.leaderboard).toHaveLength(2);
-    expect(json.samples.images).toEqual([]); // JSON stays small: no embedded images
+    expect(json.runs.rows.map((r: { trialId: string }) => r.trialId)).toEqual(['t000', 't001', 't002']);
+    expect(json.leaderboard).toHaveLength(2);
+    expect(json.leaderboard[0].stats.position_mae_px.n).toBe(2);
+    expect(json.study.verdicts.rows.length).toBeGreaterThan(0);
+    expect(text).not.toContain('data:image');
+    expect(text).not.toContain('"history"');
   });
 
   it('writes one self-contained HTML file beside report.json by default', async () => {
