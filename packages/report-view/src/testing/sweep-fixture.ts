@@ -19,6 +19,9 @@ import {
   samplePredictions,
 } from '@repo/metrics';
 import { buildReportView } from '../build-report-view.js';
+import { loadSampleImages } from '../load-sweep-view.js';
+import { summariseReportView } from '../report-summary.js';
+import { writeReportSummary } from '../report-summary-files.js';
 import { readRunSource, writeReportView } from '../sweep-files.js';
 
 /** One fixture trial: how far off its positions are, and which test samples it misclassifies. */
@@ -111,6 +114,67 @@ export async function writeSweepFixture(root: string, sweepId = 'fixture-sweep')
     }),
   );
   return { layout, sweepId, datasetId: id, test, runs, failed };
+}
+
+/**
+ * The study's shape: two architectures × three seeds on one dataset. mtl-seed is about 1 px better on
+ * position for every seed (a difference the verdict must find); both classify alike (one it must not).
+ */
+export const STUDY_TRIALS: FixtureTrial[] = [0, 1, 2].flatMap((seed) => [
+  {
+    trialId: `mtl-${seed}`,
+    config: { arch: 'mtl-seed', learningRate: 0.001 },
+    seed,
+    offset: [1 + seed * 0.25, 1],
+    wrongShapes: [seed],
+    wrongColours: [],
+  },
+  {
+    trialId: `branches-${seed}`,
+    config: { arch: 'branches-seed', learningRate: 0.001 },
+    seed,
+    offset: [2 + seed * 0.4, 2.25],
+    wrongShapes: [seed + 1],
+    wrongColours: [],
+  },
+]);
+
+/**
+ * Writes a finished two-architecture study (`STUDY_TRIALS`) as the workers and the reporter would:
+ * run records, predictions, report.json and the report summary beside it.
+ */
+export async function writeStudyFixture(root: string, sweepId = 'study-sweep'): Promise<SweepFixture> {
+  const layout = new ArtifactLayout(root);
+  const spec = datasetSpecSchema.parse({ imageSize: 32, samples: 4, test: 12, seed: 7 });
+  const id = datasetId(spec);
+  await writeDataset(spec, layout.datasetDir(id));
+  const test = await (await openDataset(layout.datasetDir(id))).readSplit('test');
+  const runs = [];
+  for (const trial of STUDY_TRIALS) {
+    const heads = scoringInput(test, trial);
+    const record = {
+      ...runRecord(sweepId, id, trial, heads),
+      parameters: trial.trialId.startsWith('mtl') ? 191_747 : 232_000,
+    };
+    const dir = layout.trialDir(sweepId, trial.trialId);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'run.json'), JSON.stringify(record));
+    await writeFile(join(dir, 'predictions.json'), JSON.stringify(samplePredictions(heads)));
+    runs.push({ trial, heads, record });
+  }
+  const view = buildReportView({
+    sweepId,
+    name: 'seed study',
+    datasetId: id,
+    trials: STUDY_TRIALS.length,
+    runs: await Promise.all(runs.map(({ trial }) => readRunSource(layout, sweepId, trial.trialId))),
+  });
+  await writeReportView(layout, view);
+  await writeReportSummary(layout, {
+    ...summariseReportView(view),
+    samples: await loadSampleImages(layout, view),
+  });
+  return { layout, sweepId, datasetId: id, test, runs, failed: { trialId: '', reason: '' } };
 }
 
 function scoringInput(test: SplitData, trial: FixtureTrial): HeadsInput {
