@@ -79,7 +79,30 @@ describe('the report server', () => {
     expect(response.body).not.toContain('<b>bad</b>');
     expect(response.body.match(/data-testid="leaderboard-row"/g)).toHaveLength(2);
     const view = (await server.inject({ url: `/api/sweeps/${fixture.sweepId}` })).json();
-    expect(view.runs.map((run: { trialId: string }) => run.trialId).sort()).toEqual(['t000', 't001', 't002']);
+    expect(view.runs.rows.map((run: { trialId: string }) => run.trialId).sort()).toEqual(['t000', 't001', 't002']);
+  });
+
+  it('serves run rows and one run’s details on demand, and answers an unchanged poll with 304', async () => {
+    const rows = await server.inject({ url: `/sweeps/${fixture.sweepId}/runs?page=1` });
+    expect(rows.body.match(/data-testid="run-row"/g)).toHaveLength(3);
+    expect((await server.inject({ url: `/sweeps/${fixture.sweepId}/runs?page=0` })).statusCode).toBe(400);
+    const detail = await server.inject({ url: `/sweeps/${fixture.sweepId}/runs/t001` });
+    expect(detail.statusCode).toBe(200);
+    expect(detail.body).toContain('id="run-t001"');
+    expect(detail.body.match(/data-testid="sample"/g)).toHaveLength(12);
+    expect((await server.inject({ url: `/sweeps/${fixture.sweepId}/runs/t999` })).statusCode).toBe(404);
+    const details = (await server.inject({ url: `/api/sweeps/${fixture.sweepId}/runs?page=1` })).json();
+    expect(details.runs.map((run: { trialId: string }) => run.trialId)).toEqual(['t000', 't001', 't002']);
+
+    const first = await server.inject({ url: `/sweeps/${fixture.sweepId}/content` });
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^".+"$/);
+    const again = await server.inject({
+      url: `/sweeps/${fixture.sweepId}/content`,
+      headers: { 'if-none-match': etag },
+    });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
   });
 
   it('answers 404 for an unknown sweep and 400 for a segment that is not an id', async () => {
@@ -165,7 +188,19 @@ describe('the report server', () => {
     // The queued sweep now lists from Redis, before the artifact-only fixture sweep.
     const list = (await server.inject({ url: '/api/sweeps' })).json();
     expect(list.map((entry: { sweepId: string }) => entry.sweepId)).toEqual(['live', fixture.sweepId]);
+    expect(list[1].best).toMatchObject({ metric: 'combined', split: 'test' });
     expect(list[0]).toMatchObject({ name: 'live sweep', state: 'queued', trials: 2, done: 0 });
+    // Queued with nothing on disk: a page saying so, not a 404.
+    await producer.enqueueSweep({
+      sweepId: 'waiting',
+      name: 'waiting sweep',
+      dataset: { samples: 10, seed: 1 },
+      trials: [{ trialId: 'w', config: { arch: 'mtl-seed' }, seed: 0 }],
+    });
+    const waiting = await server.inject({ url: '/sweeps/waiting' });
+    expect(waiting.statusCode).toBe(200);
+    expect(waiting.body).toContain('data-testid="queued"');
+    expect(waiting.body).toContain('No trial has written anything yet');
     // Any other method is not routed: the app is read-only but for that action.
     expect((await server.inject({ method: 'DELETE', url: `/sweeps/${fixture.sweepId}` })).statusCode).toBe(
       404,

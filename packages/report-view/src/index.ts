@@ -51,3 +51,4 @@ export {
 export { readReportView, readRunSource, writeReportView } from './sweep-files.js';
 export { listSweepsFromArtifacts, type SweepListEntry } from './sweep-list.js';
 export type { SampleImage, SweepView } from './sweep-view.js';
+export { type SyntheticSweepOptions, writeSyntheticSweep } from './synthetic-sweep.js';

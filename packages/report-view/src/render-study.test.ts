@@ -54,7 +54,9 @@ describe('the study sections of a report page (two architectures × three seeds)
   });
 
   it('draws one parallel-coordinates line per configuration, best darkest, with readable axes', () => {
-    const lines = [...html.matchAll(/<polyline class="pc-line pc-shade-(\d)" data-testid="pc-line" data-rank="(\d+)"/g)];
+    const lines = [
+      ...html.matchAll(/<polyline class="pc-line pc-shade-(\d)" data-testid="pc-line" data-rank="(\d+)"/g),
+    ];
     expect(lines.map((line) => line[2]).sort()).toEqual(['1', '2']);
     expect(lines.find((line) => line[2] === '1')![1]).toBe('0');
     expect(html).toMatch(/data-axis="arch"/);
@@ -64,7 +66,9 @@ describe('the study sections of a report page (two architectures × three seeds)
   it('ranks arch first in parameter importance, with the seed noise beside it', () => {
     const importance = rows('data-testid="importance-row"');
     expect(importance[0]![0]).toBe('arch');
-    const share = Number(html.match(/data-parameter="arch"[\s\S]*?<meter min="0" max="1" value="([\d.]+)"/)?.[1]);
+    const share = Number(
+      html.match(/data-parameter="arch"[\s\S]*?<meter min="0" max="1" value="([\d.]+)"/)?.[1],
+    );
     expect(share).toBeGreaterThan(0.9);
     expect(html).toContain('seed (within configurations)');
   });

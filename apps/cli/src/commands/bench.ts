@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { benchAggregateCommand } from './bench-aggregate.js';
 import { benchGenerateCommand } from './bench-generate.js';
 import { benchQueueCommand } from './bench-queue.js';
+import { benchReportCommand } from './bench-report.js';
 import { benchSweepCommand } from './bench-sweep.js';
 import { benchTrainCommand } from './bench-train.js';
 
@@ -11,6 +12,7 @@ export function benchCommand(): Command {
   bench.addCommand(benchAggregateCommand());
   bench.addCommand(benchGenerateCommand());
   bench.addCommand(benchQueueCommand());
+  bench.addCommand(benchReportCommand());
   bench.addCommand(benchSweepCommand());
   bench.addCommand(benchTrainCommand());
   return bench;
