@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRedis } from '@repo/contracts';
 import { aggregateRuns, confusionMatrix, normaliseRows } from '@repo/metrics';
-import { FIXTURE_TRIALS, type SweepFixture, writeSweepFixture } from '@repo/report-view/testing';
+import { writeSyntheticSweep } from '@repo/report-view';
+import {
+  FIXTURE_TRIALS,
+  type SweepFixture,
+  writeStudyFixture,
+  writeSweepFixture,
+} from '@repo/report-view/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -78,9 +84,10 @@ describe('the report pages in a real browser', () => {
     const expected = aggregateRuns(
       fixture.runs.map(({ record }) => ({ source: record.runId, json: record })),
     );
+    // Only learningRate varies (arch is shared, shown once above the table), as a readable value.
     const leaderboard = await rowsOf('#leaderboard');
     expect(leaderboard.map((row) => row[1])).toEqual(
-      expected.leaderboard.map((group) => `arch=mtl-seed learningRate=${group.config.learningRate}`),
+      expected.leaderboard.map((group) => (group.config.learningRate === 0.001 ? '1e-3' : '1e-2')),
     );
     expect(leaderboard.map((row) => row[2])).toEqual(
       expected.leaderboard.map((group) => String(group.count)),
@@ -91,11 +98,14 @@ describe('the report pages in a real browser', () => {
     for (const trial of FIXTURE_TRIALS) {
       const row = runs.find((cells) => cells[0] === trial.trialId);
       const [dx, dy] = trial.offset;
-      expect(row?.slice(4, 7)).toEqual([dx.toFixed(2), dy.toFixed(2), ((dx + dy) / 2).toFixed(2)]);
+      expect(row?.[4]).toBe(((dx + dy) / 2).toFixed(2));
     }
 
-    // t001's shape heatmap: counts and row percentages from its fixture predictions.
-    await page.click('#run-t001 > summary');
+    // No run's details are on the page until one is opened; t001's shape heatmap then shows its
+    // counts and row percentages from its fixture predictions.
+    expect(await page.locator('[data-testid="run-details"]').count()).toBe(0);
+    await page.click('button.open-run[data-trial="t001"]');
+    await page.waitForSelector('#run-t001');
     const { heads } = fixture.runs.find(({ trial }) => trial.trialId === 't001')!;
     const counts = confusionMatrix(heads.shape.true, heads.shape.pred, 3);
     const heatmap = (kind: string) =>
@@ -110,12 +120,66 @@ describe('the report pages in a real browser', () => {
     expect(await page.locator('#run-t001 [data-testid="sample"]').count()).toBe(12);
 
     // Sorting by MAE puts the runs in ascending MAE order.
-    await page.click('#runs th:nth-child(7) button');
-    const sorted = (await rowsOf('#runs')).map((row) => Number(row[6]));
+    await page.click('#runs th:nth-child(5) button');
+    const sorted = (await rowsOf('#runs')).map((row) => Number(row[4]));
     expect(sorted).toEqual([...sorted].sort((a, b) => a - b));
 
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'reporter-sweep-page.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a study’s verdicts, a Pareto chart and the parallel coordinates with the right numbers', async () => {
+    const study = await writeStudyFixture(root);
+    await page.goto(`${base}/sweeps/${study.sweepId}`);
+    await page.waitForFunction(
+      () => Object.keys((window as unknown as { Chart: { instances: object } }).Chart.instances).length >= 6,
+    );
+    const position = (await rowsOf('#verdict-table')).find((row) => row[0] === 'position')!;
+    expect(position[6]).toBe('-1.20 [-1.39, -1.01]');
+    expect(position[12]).toBe('arch mtl-seed better than arch branches-seed');
+    const shape = (await rowsOf('#verdict-table')).find((row) => row[0] === 'shape')!;
+    expect(shape[12]).toBe('no detectable difference at n = 3');
+    // The first Pareto chart (parameters against position MAE): its front is mtl-seed alone, at its mean.
+    const front = await page.evaluate(() => {
+      const canvas = document.querySelector('canvas[data-pareto="0"]') as HTMLCanvasElement;
+      const chart = (
+        window as unknown as {
+          Chart: {
+            getChart(c: HTMLCanvasElement): { data: { datasets: { data: { x: number; y: number }[] }[] } };
+          };
+        }
+      ).Chart.getChart(canvas);
+      return chart.data.datasets[0]!.data;
+    });
+    expect(front).toHaveLength(1);
+    expect(front[0]!.x).toBe(191_747);
+    // mtl-seed's MAE over its seeds: (2 + 0.25 s) / 2 for s = 0, 1, 2 → 1.125.
+    expect(front[0]!.y).toBeCloseTo(1.125, 10);
+    expect(await page.locator('[data-testid="pc-line"]').count()).toBe(2);
+    expect(await page.locator('[data-testid="pc-axis"]').count()).toBe(2);
+    expect(await page.isVisible('svg[data-testid="parallel-coordinates"]')).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'reporter-study-page.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a 1,000-trial sweep: the leaderboard shows, rows page in, and one run’s details open', async () => {
+    await writeSyntheticSweep(fixture.layout, {
+      sweepId: 'thousand',
+      trials: 1000,
+      testSamples: 200,
+      epochs: 5,
+    });
+    await page.goto(`${base}/sweeps/thousand`);
+    await page.locator('[data-testid="leaderboard-row"]').first().waitFor({ state: 'visible' });
+    expect(await page.locator('[data-testid="leaderboard-row"]').count()).toBe(100);
+    expect(await page.locator('[data-testid="run-row"]').count()).toBe(50);
+    await page.click('[data-testid="runs-more"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="run-row"]').length === 100);
+    const trial = await page.getAttribute('[data-testid="run-row"]:nth-child(77)', 'data-trial');
+    await page.click(`button.open-run[data-trial="${trial}"]`);
+    await page.waitForSelector(`#run-${trial} table.heatmap`);
+    await page.waitForFunction((id) => document.querySelectorAll(`#run-${id} canvas`).length === 4, trial);
     expect(pageErrors).toEqual([]);
   });
 

@@ -79,7 +79,11 @@ describe('the report server', () => {
     expect(response.body).not.toContain('<b>bad</b>');
     expect(response.body.match(/data-testid="leaderboard-row"/g)).toHaveLength(2);
     const view = (await server.inject({ url: `/api/sweeps/${fixture.sweepId}` })).json();
-    expect(view.runs.rows.map((run: { trialId: string }) => run.trialId).sort()).toEqual(['t000', 't001', 't002']);
+    expect(view.runs.rows.map((run: { trialId: string }) => run.trialId).sort()).toEqual([
+      't000',
+      't001',
+      't002',
+    ]);
   });
 
   it('serves run rows and one run’s details on demand, and answers an unchanged poll with 304', async () => {

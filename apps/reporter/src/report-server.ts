@@ -18,6 +18,7 @@ import {
   LEADERBOARD_PAGE_SIZE,
   type LoadedReport,
   listSweepsFromArtifacts,
+  loadComparison,
   loadReport,
   type PageAssets,
   type ReportSummary,

@@ -91,10 +91,10 @@ export function buildReportView(input: ReportViewInput): ReportView {
       stopped.push({ trialId: run.trialId, epochs: record.history.length, reason: record.reason ?? '' });
     else pending.push(run.trialId);
   }
-  const maxError = Math.max(
-    0,
-    ...completed.flatMap(({ predictions }) => predictions?.positionErrorsPx ?? []),
-  );
+  // A loop, not Math.max(...all): a sweep holds hundreds of thousands of errors, more than a call's arguments.
+  let maxError = 0;
+  for (const { predictions } of completed)
+    for (const error of predictions?.positionErrorsPx ?? []) if (error > maxError) maxError = error;
   const edges = histogramEdges(maxError, ERROR_BINS);
   const runs = completed.map(({ run, record, predictions }) => runView(run, record, predictions, edges));
   const { metric, direction } = aggregate.objective;

@@ -2,6 +2,7 @@ export { buildReportView, type ReportViewInput, type RunSource } from './build-r
 export { SweepNotFoundError } from './errors.js';
 export { escapeHtml, jsonForScript } from './escape.js';
 export { formatMetric } from './format.js';
+export { loadComparison } from './load-comparison.js';
 export { type LoadedReport, loadReport } from './load-report.js';
 export { type LoadSweepOptions, loadSampleImages, loadSweepView } from './load-sweep-view.js';
 export { ASSET_FILES, ASSETS_DIR, CHART_JS_DIR, inlineAssets, type PageAssets } from './page-assets.js';

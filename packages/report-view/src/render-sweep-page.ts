@@ -108,6 +108,10 @@ function renderHeader(summary: ReportSummary, options: Omit<SweepPageOptions, 'a
     `<section class="summary"><h2 data-testid="sweep-name">${escapeHtml(summary.name)}</h2>` +
     `<p class="sweep-id">sweep <code>${escapeHtml(summary.sweepId)}</code></p>` +
     `<p>${facts.join(' · ')}</p>` +
+    (summary.comparison
+      ? `<p data-testid="comparison">comparing ${summary.comparison.sweeps.map((s) => `<code>${escapeHtml(s.sweepId)}</code> (${escapeHtml(s.name)})`).join(', ')}: ` +
+        `configurations carry their sweep as the <code>sweep</code> hyperparameter; ${summary.comparison.paired ? 'every sweep trained on one dataset, so runs pair by seed' : 'the sweeps trained on different datasets, so runs are compared unpaired (Welch)'}.</p>`
+      : '') +
     (constants ? `<p data-testid="constants">every configuration: ${escapeHtml(constants)}</p>` : '') +
     (best.length > 0 ? `<ul class="best">${best.join('')}</ul>` : '') +
     `${links}${action}</section>`

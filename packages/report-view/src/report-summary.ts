@@ -17,7 +17,7 @@ export const REPORT_SUMMARY_VERSION = 1;
 export const RUNS_PAGE_SIZE = 50;
 
 /** Leading configurations whose summed confusion matrices the summary keeps. */
-export const CONFUSION_GROUPS = 10;
+export const CONFUSION_GROUPS = 3;
 
 /** Test figures every compact run row carries, after the objective. */
 export const RUN_ROW_METRICS = [
@@ -99,6 +99,8 @@ export interface ReportSummary {
   cancelled: ReportView['cancelled'];
   pending: ReportView['pending'];
   invalid: ReportView['aggregate']['invalid'];
+  /** Set when this is a comparison of sweeps (see `loadComparison`): which, and whether runs paired by seed. */
+  comparison?: { sweeps: { sweepId: string; name: string }[]; paired: boolean };
 }
 
 /** A page of runs in detail (what opening a run fetches), and the sample images they draw on. */

@@ -88,11 +88,14 @@ async function measureSize(
   const env = { ...process.env, ARTIFACTS_DIR: root, REDIS_URL: options.redis, QUEUE_PREFIX: prefix };
   const timed = async (args: string[]) => {
     const begin = performance.now();
-    await run(process.execPath, [MTL, ...args], { env, maxBuffer: 1 << 30 });
+    await run(process.execPath, [MTL, ...args], { env, maxBuffer: 1 << 30 }).catch((error: Error & { stderr?: string }) => {
+      throw new Error(`mtl ${args.join(' ')} failed: ${error.stderr || error.message}`);
+    });
     return performance.now() - begin;
   };
   const figures: [string, number[], string][] = [];
   const repeat = async (label: string, target: string, once: () => Promise<number>) => {
+    say(`${label}…`);
     await once(); // warm-up: file cache, JIT
     const times: number[] = [];
     for (let i = 0; i < options.runs; i++) times.push(await once());
@@ -107,7 +110,7 @@ async function measureSize(
   const port = await freeLoopbackPort();
   const server = startWorker('reporter', {
     name: 'reporter',
-    env: { ...env, LOG_LEVEL: 'warn' },
+    env,
     args: ['--mode', 'server', '--host', '127.0.0.1', '--port', String(port)],
     output: { kind: 'lines', prefix: '[reporter] ', stdout: discard, stderr: process.stderr },
   });

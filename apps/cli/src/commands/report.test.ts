@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HOSTILE_NAME, type SweepFixture, writeSweepFixture } from '@repo/report-view/testing';
+import { HOSTILE_NAME, type SweepFixture, writeStudyFixture, writeSweepFixture } from '@repo/report-view/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../errors.js';
 import { run } from '../run.js';
@@ -80,5 +80,32 @@ describe('mtl report', () => {
     expect(stderr.join('')).toContain('"../etc" is not a sweep id');
     expect(await report('--format', 'pdf')).toBe(ExitCode.usage);
     expect(existsSync(join(root, 'etc'))).toBe(false);
+  });
+});
+
+describe('mtl report --compare', () => {
+  it('puts two sweeps’ configurations in one leaderboard, tagged by sweep, with verdicts', async () => {
+    const other = await writeStudyFixture(root, 'study-b');
+    await writeStudyFixture(root, 'study-a');
+    expect(await run(['report', '--compare', 'study-a', other.sweepId, '--artifacts', root, '--format', 'json'])).toBe(
+      ExitCode.ok,
+    );
+    const json = JSON.parse(stdout.join(''));
+    expect(json.comparison).toEqual({
+      sweeps: [
+        { sweepId: 'study-a', name: 'study-a' },
+        { sweepId: 'study-b', name: 'study-b' },
+      ],
+      paired: true,
+    });
+    expect(json.parameters.varying).toEqual(['arch', 'sweep']);
+    expect(json.leaderboard).toHaveLength(4);
+    // The same study twice: mtl-seed of either sweep leads; its twin in the other sweep is no different.
+    expect(json.leaderboard[0].config.arch).toBe('mtl-seed');
+    const twin = json.study.verdicts.rows.find(
+      (row: { head: string; b: string }) => row.head === 'position' && row.b === json.leaderboard[1].key,
+    );
+    expect(twin.verdict.kind).toBe('no-difference');
+    expect(await run(['report', '--compare', 'study-a', '--artifacts', root])).toBe(ExitCode.usage);
   });
 });

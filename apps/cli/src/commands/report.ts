@@ -1,13 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ArtifactLayout, idSchema } from '@repo/contracts';
-import {
-  inlineAssets,
-  type LoadedReport,
-  loadReport,
-  renderSweepPage,
-  SweepNotFoundError,
-} from '@repo/report-view';
+import { inlineAssets, loadComparison, loadReport, renderSweepPage, SweepNotFoundError } from '@repo/report-view';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { renderReportTable } from './report-table.js';
@@ -16,6 +10,7 @@ const FORMATS = ['table', 'json', 'html'] as const;
 
 interface ReportOptions {
   format: (typeof FORMATS)[number];
+  compare?: string[];
   out?: string;
   artifacts: string;
 }
@@ -39,7 +34,8 @@ and report-runs/. For a sweep still running it is built from the run records the
 export function reportCommand(): Command {
   return new Command('report')
     .description("print or write a sweep's aggregated report (table, JSON or self-contained HTML)")
-    .argument('<sweep>', 'sweep id (as `mtl sweep` printed it)')
+    .argument('[sweep]', 'sweep id (as `mtl sweep` printed it)')
+    .option('--compare <sweeps...>', 'two or more sweep ids: their configurations in one report')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
     .option(
       '--out <file>',
@@ -51,13 +47,23 @@ export function reportCommand(): Command {
       process.env.ARTIFACTS_DIR || './artifacts',
     )
     .addHelpText('after', EXAMPLES)
-    .action(async (sweepId: string, options: ReportOptions) => {
-      if (!idSchema.safeParse(sweepId).success)
-        throw new UsageError(`"${sweepId}" is not a sweep id (letters, digits, "-" and "_" only)`);
+    .action(async (sweep: string | undefined, options: ReportOptions) => {
+      const ids = [...(sweep ? [sweep] : []), ...(options.compare ?? [])];
+      for (const id of ids)
+        if (!idSchema.safeParse(id).success)
+          throw new UsageError(`"${id}" is not a sweep id (letters, digits, "-" and "_" only)`);
+      if (ids.length === 0) throw new UsageError('name a sweep, or two or more with --compare');
+      if (options.compare && ids.length < 2) throw new UsageError('--compare needs two or more sweep ids');
       const layout = new ArtifactLayout(options.artifacts);
-      const { summary, runDetails } = await load(layout, sweepId);
+      const sweepId = ids[0]!;
+      const { summary, runDetails } = options.compare
+        ? { summary: await loadAll(() => loadComparison(layout, ids)), runDetails: async () => undefined }
+        : await loadAll(() => loadReport(layout, sweepId));
       if (options.format === 'html') {
-        const out = resolve(options.out ?? layout.reportFile(sweepId, 'html'));
+        const out = resolve(
+          options.out ??
+            (options.compare ? `compare-${ids.join('-')}.html` : layout.reportFile(sweepId, 'html')),
+        );
         // The best page of runs in detail; the rest stay in report-runs/ (a file of every run's curves
         // and matrices would be tens of MB at 1,000 trials).
         const details = (await runDetails(1)) ?? { runs: [], samples: { imageSize: 0, images: [] } };
@@ -74,9 +80,9 @@ export function reportCommand(): Command {
     });
 }
 
-async function load(layout: ArtifactLayout, sweepId: string): Promise<LoadedReport> {
+async function loadAll<T>(load: () => Promise<T>): Promise<T> {
   try {
-    return await loadReport(layout, sweepId);
+    return await load();
   } catch (error) {
     if (error instanceof SweepNotFoundError)
       throw new UsageError(
