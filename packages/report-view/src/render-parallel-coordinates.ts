@@ -8,6 +8,8 @@ const HEIGHT = 360;
 const PAD = { top: 28, bottom: 44, side: 70 };
 /** Lines coloured from the best objective (dark) to the worst (light), in this many steps. */
 const SHADES = 6;
+/** Configurations drawn at most (the best ones): past a few hundred lines the chart is a solid block. */
+export const PARALLEL_LINES = 300;
 
 interface Axis {
   title: string;
@@ -24,7 +26,8 @@ interface Axis {
  * megabytes of script for one chart).
  */
 export function renderParallelCoordinates(summary: ReportSummary): string {
-  const { leaderboard, objective, parameters } = summary;
+  const { objective, parameters } = summary;
+  const leaderboard = summary.leaderboard.slice(0, PARALLEL_LINES);
   if (leaderboard.length < 2 || parameters.varying.length === 0) return '';
   const means = leaderboard.map((row) => row.stats[objective.metric]?.mean);
   const axes: Axis[] = [
@@ -70,7 +73,8 @@ export function renderParallelCoordinates(summary: ReportSummary): string {
   });
   return (
     '<section id="parallel-coordinates"><h2>Hyperparameters → objective</h2>' +
-    `<p class="hint">Parallel coordinates: one line per configuration through its hyperparameters to its mean ${escapeHtml(objective.metric)}; darker lines rank higher. Hover a line for its configuration.</p>` +
+    `<p class="hint">Parallel coordinates: one line per configuration through its hyperparameters to its mean ${escapeHtml(objective.metric)}; darker lines rank higher. Hover a line for its configuration.` +
+    `${summary.leaderboard.length > leaderboard.length ? ` The best ${leaderboard.length} of ${summary.leaderboard.length} configurations are drawn.` : ''}</p>` +
     `<svg class="parallel" data-testid="parallel-coordinates" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="parallel coordinates of hyperparameters and ${escapeHtml(objective.metric)}">` +
     `${lines.join('')}${axisMarks.join('')}</svg></section>`
   );

@@ -14,11 +14,12 @@ import {
   waitForRedis,
 } from '@repo/contracts';
 import { median } from '@repo/metrics';
-import { writeSyntheticSweep } from '@repo/report-view';
+import { loadReport, writeSyntheticSweep } from '@repo/report-view';
 import { Command } from 'commander';
 import type { Redis } from 'ioredis';
 import { intOption } from '../options.js';
 import { startWorker, stopWorkers } from '../worker-processes.js';
+import { renderReportTable } from './report-table.js';
 
 const run = promisify(execFile);
 const MTL = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -88,9 +89,11 @@ async function measureSize(
   const env = { ...process.env, ARTIFACTS_DIR: root, REDIS_URL: options.redis, QUEUE_PREFIX: prefix };
   const timed = async (args: string[]) => {
     const begin = performance.now();
-    await run(process.execPath, [MTL, ...args], { env, maxBuffer: 1 << 30 }).catch((error: Error & { stderr?: string }) => {
-      throw new Error(`mtl ${args.join(' ')} failed: ${error.stderr || error.message}`);
-    });
+    await run(process.execPath, [MTL, ...args], { env, maxBuffer: 1 << 30 }).catch(
+      (error: Error & { stderr?: string }) => {
+        throw new Error(`mtl ${args.join(' ')} failed: ${error.stderr || error.message}`);
+      },
+    );
     return performance.now() - begin;
   };
   const figures: [string, number[], string][] = [];
@@ -102,6 +105,19 @@ async function measureSize(
     figures.push([label, times, target]);
   };
   await repeat('mtl status (whole process)', '≤ 500 ms', () => timed(['status', `${sweepId}-queued`]));
+  // The same work in this process: what the command costs beyond the CLI's own start-up.
+  const reader = new SweepStatusReader(redis, prefix);
+  await repeat('  of which reading the status (in process)', '', async () => {
+    const begin = performance.now();
+    await reader.status(`${sweepId}-queued`);
+    return performance.now() - begin;
+  });
+  await reader.close();
+  await repeat('  of which loading + rendering the report table (in process)', '', async () => {
+    const begin = performance.now();
+    renderReportTable((await loadReport(layout, sweepId)).summary);
+    return performance.now() - begin;
+  });
   for (const format of ['table', 'json', 'html'])
     await repeat(`mtl report --format ${format} (whole process)`, format === 'table' ? '≤ 1000 ms' : '', () =>
       timed(['report', sweepId, '--format', format, '--out', join(root, `out.${format}`)]),
