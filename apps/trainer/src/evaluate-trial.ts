@@ -80,6 +80,8 @@ export interface RunRecordInput extends RunRecordHeaderInput {
   evaluation: Evaluation;
   /** The saved model, relative to ARTIFACTS_DIR. */
   modelPath: string;
+  /** The model's weights (`countParams`): the cost reports weigh against accuracy. */
+  parameters: number;
 }
 
 /** The trial's completed run record, validated against @repo/metrics' schema before it is written. */
@@ -91,6 +93,7 @@ export function completedRunRecord(input: RunRecordInput): CompletedRunRecord {
     ...(input.fineTuneHistory ? { fineTuneHistory: input.fineTuneHistory } : {}),
     test: input.evaluation,
     modelPath: input.modelPath,
+    parameters: input.parameters,
   };
   return parseRunRecord(record, input.runId) as CompletedRunRecord;
 }

@@ -5,6 +5,7 @@ import { type Dataset, MANIFEST_FILE, ManifestError, openDataset } from '@repo/d
 import {
   type BackendName,
   buildModel,
+  countParams,
   fineTune,
   parseTrialConfig,
   saveModel,
@@ -88,6 +89,7 @@ export async function runTrial(trial: TrialJob, context: TrialContext): Promise<
       fineTuneHistory: tuned?.history,
       evaluation,
       modelPath: relative(context.layout.root, dir.modelDir),
+      parameters: countParams(model),
     });
     const summary: TrialSummary = {
       sweepId: trial.sweepId,

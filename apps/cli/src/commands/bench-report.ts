@@ -11,6 +11,7 @@ import {
   createRedis,
   freeLoopbackPort,
   PipelineProducer,
+  SweepStatusReader,
   waitForRedis,
 } from '@repo/contracts';
 import { median } from '@repo/metrics';

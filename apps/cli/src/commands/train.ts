@@ -143,6 +143,7 @@ export function trainCommand(): Command {
             endedAt: new Date().toISOString(),
             test: evaluation,
             modelPath: RUN_FILES.model,
+            parameters: countParams(model),
           },
           join(out, RUN_FILES.run),
         );
