@@ -87,7 +87,7 @@ describe('the report pages in a real browser', () => {
     // Only learningRate varies (arch is shared, shown once above the table), as a readable value.
     const leaderboard = await rowsOf('#leaderboard');
     expect(leaderboard.map((row) => row[1])).toEqual(
-      expected.leaderboard.map((group) => (group.config.learningRate === 0.001 ? '1e-3' : '1e-2')),
+      expected.leaderboard.map((group) => (group.config.learningRate === 0.001 ? '1e-3' : '0.01')),
     );
     expect(leaderboard.map((row) => row[2])).toEqual(
       expected.leaderboard.map((group) => String(group.count)),

@@ -4,6 +4,7 @@ import { isRateMetric } from './objective.js';
 export function formatMetricValue(metric: string, value: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (isRateMetric(metric)) return (value * 100).toFixed(2);
+  if (metric === 'parameters') return Math.round(value).toLocaleString('en-US');
   return value.toFixed(Math.abs(value) < 1 && value !== 0 ? 4 : 2);
 }
 
