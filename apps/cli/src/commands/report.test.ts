@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HOSTILE_NAME, type SweepFixture, writeStudyFixture, writeSweepFixture } from '@repo/report-view/testing';
+import {
+  HOSTILE_NAME,
+  type SweepFixture,
+  writeStudyFixture,
+  writeSweepFixture,
+} from '@repo/report-view/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../errors.js';
 import { run } from '../run.js';
@@ -87,9 +92,9 @@ describe('mtl report --compare', () => {
   it('puts two sweeps’ configurations in one leaderboard, tagged by sweep, with verdicts', async () => {
     const other = await writeStudyFixture(root, 'study-b');
     await writeStudyFixture(root, 'study-a');
-    expect(await run(['report', '--compare', 'study-a', other.sweepId, '--artifacts', root, '--format', 'json'])).toBe(
-      ExitCode.ok,
-    );
+    expect(
+      await run(['report', '--compare', 'study-a', other.sweepId, '--artifacts', root, '--format', 'json']),
+    ).toBe(ExitCode.ok);
     const json = JSON.parse(stdout.join(''));
     expect(json.comparison).toEqual({
       sweeps: [

@@ -1,7 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ArtifactLayout, idSchema } from '@repo/contracts';
-import { inlineAssets, loadComparison, loadReport, renderSweepPage, SweepNotFoundError } from '@repo/report-view';
+import {
+  inlineAssets,
+  loadComparison,
+  loadReport,
+  renderSweepPage,
+  SweepNotFoundError,
+} from '@repo/report-view';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { renderReportTable } from './report-table.js';
