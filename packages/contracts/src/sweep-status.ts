@@ -83,6 +83,8 @@ export interface SweepSummary {
   createdAt: string;
   state: SweepState;
   counts: TrialCounts;
+  /** What `best` is: the metric on the validation split the sweep ranks trials by while it runs. */
+  objective: SweepObjective;
   best?: { trialId: string; value: number };
 }
 
@@ -156,12 +158,13 @@ export class SweepStatusReader {
     const statuses = await Promise.all(ids.map((id) => this.status(id)));
     return statuses
       .filter((status): status is SweepStatus => status !== undefined)
-      .map(({ sweep, state, counts, best }) => ({
+      .map(({ sweep, state, counts, objective, best }) => ({
         sweepId: sweep.sweepId,
         name: sweep.name,
         createdAt: sweep.createdAt,
         state,
         counts,
+        objective,
         ...(best ? { best } : {}),
       }));
   }

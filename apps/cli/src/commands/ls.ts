@@ -18,7 +18,7 @@ Examples:
 export function renderSweepList(sweeps: SweepSummary[]): string {
   if (sweeps.length === 0) return 'no sweeps yet (mtl sweep FILE enqueues one)';
   const rows = [
-    ['sweep', 'name', 'state', 'done', 'failed', 'trials', 'best', 'created'],
+    ['sweep', 'name', 'state', 'done', 'failed', 'trials', 'best (val split)', 'created'],
     ...sweeps.map((sweep) => [
       sweep.sweepId,
       sweep.name,
@@ -26,7 +26,9 @@ export function renderSweepList(sweeps: SweepSummary[]): string {
       String(sweep.counts.done),
       String(sweep.counts.failed),
       String(sweep.counts.total),
-      sweep.best ? `${Number(sweep.best.value.toPrecision(4))} (${sweep.best.trialId})` : '-',
+      sweep.best
+        ? `${sweep.objective.metric} ${Number(sweep.best.value.toPrecision(4))} (${sweep.best.trialId})`
+        : '-',
       sweep.createdAt.replace('T', ' ').slice(0, 16),
     ]),
   ];

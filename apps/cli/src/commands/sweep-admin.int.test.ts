@@ -82,11 +82,14 @@ describe('mtl ls / status / cancel / retry (real Redis)', () => {
 
     expect(await mtl('ls')).toBe(ExitCode.ok);
     const lines = stdout.join('').trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^sweep +name +state +done +failed +trials +best +created$/);
+    expect(lines[0]).toMatch(/^sweep +name +state +done +failed +trials +best \(val split\) +created$/);
     expect(lines[1]).toMatch(/^newer +name of newer +running +1 +1 +2 +- +\d{4}-/);
     expect(lines[2]).toMatch(/^older +name of older +running +1 +0 +1 +- +/);
     expect(await mtl('ls', '--json', '--limit', '1')).toBe(ExitCode.ok);
-    expect(JSON.parse(stdout.join('')).map((s: { sweepId: string }) => s.sweepId)).toEqual(['newer']);
+    const listed = JSON.parse(stdout.join(''));
+    expect(listed.map((s: { sweepId: string }) => s.sweepId)).toEqual(['newer']);
+    // Every "best" says which metric it is (on the validation split, while a sweep runs).
+    expect(listed[0].objective).toEqual({ metric: 'val_loss', mode: 'min' });
 
     expect(await mtl('status')).toBe(ExitCode.ok);
     expect(stdout.join('')).toMatch(/^newer \(name of newer\) {2}running {2}1\/2 done · 1 failed/);
