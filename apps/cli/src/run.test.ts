@@ -8,7 +8,8 @@ describe('mtl', () => {
   it('exits 0 on --help and lists its commands', async () => {
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     expect(await run(['--help'])).toBe(ExitCode.ok);
-    expect(out.mock.calls.join('')).toContain('bench');
+    expect(out.mock.calls.join('')).toContain('sweep');
+    expect(out.mock.calls.join('')).not.toContain('bench');
   });
 
   it('exits 2 with a message on an unknown command', async () => {

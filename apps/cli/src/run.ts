@@ -1,11 +1,15 @@
-import { CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { ExitCode, ExitStatus, UsageError } from './errors.js';
 import { createProgram } from './program.js';
 
 /** Runs `mtl` with argv and resolves to the process exit code. */
 export async function run(argv: string[]): Promise<number> {
-  const program = createProgram();
-  program.commands.forEach(function inherit(cmd) {
+  return runProgram(await createProgram(argv), argv);
+}
+
+/** Parses argv with `program` and maps what it throws onto `mtl`'s exit codes (shared with `mtl-bench`). */
+export async function runProgram(program: Command, argv: string[]): Promise<number> {
+  program.commands.forEach(function inherit(cmd: Command) {
     cmd.exitOverride();
     cmd.commands.forEach(inherit);
   });

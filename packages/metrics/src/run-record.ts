@@ -10,7 +10,7 @@ const count = z.int().min(0);
 const timestamp = z.iso.datetime({ offset: true });
 /**
  * Per-epoch figures by name. Checked by one predicate rather than a record-of-numbers schema: a sweep
- * holds ~60 of these per run, and this keeps validating 1,000 runs fast (`mtl bench aggregate`).
+ * holds ~60 of these per run, and this keeps validating 1,000 runs fast (`mtl-bench aggregate`).
  */
 const metricValues = z.custom<Record<string, number>>(isMetricValues, {
   error: 'must map metric names to finite numbers',

@@ -13,11 +13,7 @@ trials. Cancelling twice is harmless; a cancelled sweep cannot be retried.
 
 /** `mtl cancel SWEEP`. */
 export function cancelCommand(): Command {
-  return withQueueOptions(
-    new Command('cancel')
-      .description('cancel a sweep: remove its waiting trials, stop running ones at their next epoch')
-      .argument('<sweep>', 'sweep id'),
-  )
+  return withQueueOptions(new Command('cancel').argument('<sweep>', 'sweep id'))
     .addHelpText('after', EXAMPLES)
     .action(async (sweepId: string, options: QueueOptions) => {
       const queues = await openQueues(options);

@@ -54,9 +54,6 @@ free port, stopped on exit. Worker logs go to ARTIFACTS_DIR/demo-workers.log.
  */
 export function demoCommand(): Command {
   return new Command('demo')
-    .description(
-      'run examples/quick.yaml end to end here (Redis, workers, sweep, report) and serve its report',
-    )
     .option('--spec <file>', 'sweep spec to run (default: examples/quick.yaml)')
     .option('--trainers <n>', 'trainer processes (default: one per core)', intOption(1, 256))
     .option('--port <port>', 'web app port (taken or 0: a free one)', intOption(0, 65_535), 8080)

@@ -28,7 +28,6 @@ interface GenerateOptions {
 /** `mtl generate`: writes a seeded, sharded, NumPy-readable dataset to a directory (no Redis needed). */
 export function generateCommand(): Command {
   return new Command('generate')
-    .description('generate a seeded shapes dataset as .npy shards + manifest.json')
     .requiredOption('--samples <n>', 'train + validation images', intOption(1))
     .requiredOption('--seed <n>', 'master seed (uint32)', intOption(0, 0xffff_ffff))
     .requiredOption('--out <dir>', 'output directory (new, empty, or holding this same dataset)')

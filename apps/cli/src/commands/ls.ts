@@ -47,7 +47,6 @@ export function renderSweepList(sweeps: SweepSummary[]): string {
 export function lsCommand(): Command {
   return withQueueOptions(
     new Command('ls')
-      .description('list sweeps, newest first, with state, trials done/failed and best objective')
       .option('--json', 'print a JSON array of SweepSummary (@repo/contracts)')
       .option('--limit <n>', 'how many sweeps', intOption(1), 20),
   )

@@ -14,7 +14,6 @@ interface PredictOptions {
 /** `mtl predict`: what a saved model sees in PNG images (shape, colour, position, probabilities). */
 export function predictCommand(): Command {
   return new Command('predict')
-    .description('predict shape, colour and position for PNG images with a saved model')
     .requiredOption('--model <dir>', 'saved model directory (model.json + weights.bin, e.g. RUN_DIR/model)')
     .argument('<images...>', 'RGB(A) PNG files of the size the model takes')
     .action(async (images: string[], options: PredictOptions) => {

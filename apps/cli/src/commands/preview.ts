@@ -16,7 +16,6 @@ interface PreviewCommandOptions {
 /** `mtl preview`: a PNG grid of samples with their labels and the labelled point, like the study's plots. */
 export function previewCommand(): Command {
   return new Command('preview')
-    .description('draw a PNG grid of dataset samples with labels and position dots')
     .requiredOption('--data <dir>', 'dataset directory (holding manifest.json)')
     .requiredOption('--out <file>', 'PNG file to write')
     .option('--count <n>', 'samples to show', intOption(1, 1000), 10)

@@ -1,4 +1,4 @@
-import { createRedis, PipelineProducer, SweepStatusReader, waitForRedis } from '@repo/contracts';
+import type { createRedis, PipelineProducer, SweepStatusReader } from '@repo/contracts';
 import { type Command, InvalidArgumentError } from 'commander';
 
 /** `--redis` and `--prefix`, shared by every command that talks to the queues. */
@@ -29,6 +29,8 @@ export interface Queues {
 
 /** Connects (failing after 5 s with a message naming the URL when Redis does not answer). */
 export async function openQueues(options: QueueOptions): Promise<Queues> {
+  // Loaded here, not at the top: a verb's --help or `mtl sweep --dry-run` never loads BullMQ.
+  const { createRedis, PipelineProducer, SweepStatusReader, waitForRedis } = await import('@repo/contracts');
   const redis = createRedis(options.redis);
   redis.on('error', () => {}); // commands reject on their own; waitForRedis names the URL
   const producer = new PipelineProducer(redis, { prefix: options.prefix });

@@ -39,7 +39,6 @@ and report-runs/. For a sweep still running it is built from the run records the
 /** `mtl report SWEEP`: a sweep's aggregated report as a terminal table, JSON or a self-contained HTML page. */
 export function reportCommand(): Command {
   return new Command('report')
-    .description("print or write a sweep's aggregated report (table, JSON or self-contained HTML)")
     .argument('[sweep]', 'sweep id (as `mtl sweep` printed it)')
     .option('--compare <sweeps...>', 'two or more sweep ids: their configurations in one report')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))

@@ -20,7 +20,6 @@ retried trials have ended. Exit 1 for an unknown or cancelled sweep.
 export function retryCommand(): Command {
   return withQueueOptions(
     new Command('retry')
-      .description("re-run a sweep's failed trials under their own ids")
       .argument('<sweep>', 'sweep id')
       .option('--failed', 'retry the trials that failed for good (required: the only kind for now)'),
   )

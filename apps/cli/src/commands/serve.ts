@@ -42,7 +42,6 @@ Reads REDIS_URL, QUEUE_PREFIX and ARTIFACTS_DIR like the workers. Ctrl-C stops i
 /** `mtl serve`: the reporter's web app in the foreground (SIGINT/SIGTERM are passed on to it). */
 export function serveCommand(): Command {
   return new Command('serve')
-    .description('serve the sweep reports and the queue dashboard over HTTP (the reporter web app)')
     .option('--port <port>', 'TCP port', intOption(0, 65_535), 8080)
     .option('--host <address>', 'address to bind (0.0.0.0: every interface)', '127.0.0.1')
     .addHelpText('after', EXAMPLES)

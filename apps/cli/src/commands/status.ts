@@ -26,7 +26,6 @@ With --watch the exit code tells how the sweep ended: 0 completed, 3 failed, 4 c
 export function statusCommand(): Command {
   return withQueueOptions(
     new Command('status')
-      .description("show a sweep's state and every trial's progress (default: the newest sweep)")
       .argument('[sweep]', 'sweep id (as `mtl sweep` printed it; `mtl ls` lists them)')
       .option('--watch', 'keep showing until the sweep ends')
       .option('--json', 'print JSON (with --watch: one object per line on each change)')

@@ -41,7 +41,6 @@ See packages/sweep/README.md for the sweep YAML reference.
 export function sweepCommand(): Command {
   return withQueueOptions(
     new Command('sweep')
-      .description('validate a YAML sweep spec and enqueue its trials (or print them with --dry-run)')
       .argument('<file>', 'sweep spec (YAML)')
       .option('--dry-run', 'print the sweep and its trial table; enqueue nothing (no Redis needed)')
       .option('--wait', 'after enqueuing, show progress until the sweep ends; the exit code tells how')

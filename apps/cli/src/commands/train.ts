@@ -61,7 +61,6 @@ export const RUN_FILES = {
 /** `mtl train`: one trial, locally, without Redis: train on train, early-stop on val, evaluate on test. */
 export function trainCommand(): Command {
   return new Command('train')
-    .description('train one trial on a dataset directory and evaluate it on the test split')
     .requiredOption('--data <dir>', 'dataset directory (from `mtl generate`)')
     .requiredOption('--out <dir>', 'run directory; rerunning resumes from its last epoch checkpoint')
     .option('--config <file>', 'trial config (YAML or JSON, flat: arch, learningRate, batchSize, …)')

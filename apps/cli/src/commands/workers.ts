@@ -27,7 +27,6 @@ their own.
 /** `mtl workers`: starts worker processes locally and stops them cleanly on Ctrl-C / SIGTERM. */
 export function workersCommand(): Command {
   return new Command('workers')
-    .description('start worker processes here (generators, trainers, a reporter) until Ctrl-C')
     .option('--generators <n>', 'generator processes (dataset shards)', intOption(0, 64), 1)
     .option(
       '--trainers <n>',

@@ -6,9 +6,12 @@ import { benchReportCommand } from './bench-report.js';
 import { benchSweepCommand } from './bench-sweep.js';
 import { benchTrainCommand } from './bench-train.js';
 
-/** `mtl bench …`: benchmarks that print figures (never timed tests). */
-export function benchCommand(): Command {
-  const bench = new Command('bench').description('measure throughput; prints figures for the README');
+/** `mtl-bench …`: the benchmarks behind the README's Performance table; each prints figures (never timed tests). */
+export function createBenchProgram(): Command {
+  const bench = new Command('mtl-bench')
+    .description('measure throughput; prints figures for the README')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
   bench.addCommand(benchAggregateCommand());
   bench.addCommand(benchGenerateCommand());
   bench.addCommand(benchQueueCommand());

@@ -1,4 +1,6 @@
 import { loadavg } from 'node:os';
+import { readEnv } from '@repo/cli/env';
+import { intOption, numberOption } from '@repo/cli/options';
 import {
   ARCHITECTURE_NAMES,
   type ArchitectureName,
@@ -8,8 +10,6 @@ import {
   measureTrainingThroughput,
 } from '@repo/model';
 import { Command, Option } from 'commander';
-import { readEnv } from '../env.js';
-import { intOption, numberOption } from '../options.js';
 
 interface BenchTrainOptions {
   arch: ArchitectureName;
@@ -21,7 +21,7 @@ interface BenchTrainOptions {
   backend?: BackendPreference;
 }
 
-/** `mtl bench train`: images/s of full training steps of one architecture (median after warm-up). */
+/** `mtl-bench train`: images/s of full training steps of one architecture (median after warm-up). */
 export function benchTrainCommand(): Command {
   return new Command('train')
     .description('measure training throughput: forward + backward + Adam on all three heads (images/s)')

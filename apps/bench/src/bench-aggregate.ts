@@ -1,3 +1,4 @@
+import { intOption } from '@repo/cli/options';
 import { COLOURS, SHAPES } from '@repo/dataset';
 import {
   aggregateRuns,
@@ -9,7 +10,8 @@ import {
 } from '@repo/metrics';
 import { METRIC_NAMES } from '@repo/model/config';
 import { Command } from 'commander';
-import { intOption } from '../options.js';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
 interface BenchAggregateOptions {
   runs: number;
@@ -21,7 +23,7 @@ interface BenchAggregateOptions {
 const EPOCHS = 30;
 const TEST_SAMPLES = 800;
 
-/** `mtl bench aggregate`: time to validate and aggregate N synthetic run records (median of repeats). */
+/** `mtl-bench aggregate`: time to validate and aggregate N synthetic run records (median of repeats). */
 export function benchAggregateCommand(): Command {
   return new Command('aggregate')
     .description('measure validating + aggregating run records (ms for N records, one process)')
@@ -52,7 +54,8 @@ export function benchAggregateCommand(): Command {
 
 /** Valid records as read from disk: mostly completed, every 20th failed, every 50th still running. */
 function syntheticRuns({ runs, seeds, seed }: BenchAggregateOptions): RunInput[] {
-  const random = mulberry32(seed);
+  const generator = xoroshiro128plus(seed);
+  const random = () => uniformFloat64(generator);
   const inputs: RunInput[] = [];
   for (let i = 0; i < runs; i++) {
     const configIndex = Math.floor(i / seeds);
@@ -111,16 +114,4 @@ function syntheticEvaluation(random: () => number) {
     shape: { true: shapes, pred: noisy(shapes, SHAPES.length), labels: SHAPES },
     colour: { true: colours, pred: noisy(colours, COLOURS.length), labels: COLOURS },
   });
-}
-
-/** Small seeded PRNG in [0, 1): synthetic benchmark data only. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }

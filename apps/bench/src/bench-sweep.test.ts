@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { roundOrder, speedUpLines } from './bench-sweep.js';
 
-describe('mtl bench sweep rounds', () => {
+describe('mtl-bench sweep rounds', () => {
   it('alternates the order of the process counts from one round to the next', () => {
     expect(roundOrder([1, 2], 1)).toEqual([1, 2]);
     expect(roundOrder([1, 2], 2)).toEqual([2, 1]);

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { intOption } from '@repo/cli/options';
 import { createRedis, PipelineProducer, QUEUES, type SweepPlanInput, waitForRedis } from '@repo/contracts';
 import { median } from '@repo/metrics';
 import { Worker } from 'bullmq';
 import { Command } from 'commander';
-import { intOption } from '../options.js';
 
 type Redis = ReturnType<typeof createRedis>;
 
@@ -15,7 +15,7 @@ interface BenchQueueOptions {
   redis: string;
 }
 
-/** `mtl bench queue`: time to enqueue a large sweep, and the pipeline's own cost per trial. */
+/** `mtl-bench queue`: time to enqueue a large sweep, and the pipeline's own cost per trial. */
 export function benchQueueCommand(): Command {
   return new Command('queue')
     .description('measure enqueuing a sweep and the per-trial queue overhead (sandboxed no-op trials)')

@@ -3,6 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { intOption, numberOption } from '@repo/cli/options';
+import {
+  allReady,
+  startWorker,
+  stopWorkers,
+  type WorkerApp,
+  type WorkerProcess,
+  workerEntry,
+} from '@repo/cli/worker-processes';
 import {
   createRedis,
   PipelineProducer,
@@ -15,15 +24,6 @@ import {
 import { datasetSpecSchema } from '@repo/dataset';
 import { mean, median } from '@repo/metrics';
 import { Command } from 'commander';
-import { intOption, numberOption } from '../options.js';
-import {
-  allReady,
-  startWorker,
-  stopWorkers,
-  type WorkerApp,
-  type WorkerProcess,
-  workerEntry,
-} from '../worker-processes.js';
 
 interface BenchSweepOptions {
   trials: number;
@@ -49,7 +49,7 @@ interface SweepRun {
 }
 
 /**
- * `mtl bench sweep`: the same sweep with 1 and with 2 trainer processes, in rounds; trials/hour and
+ * `mtl-bench sweep`: the same sweep with 1 and with 2 trainer processes, in rounds; trials/hour and
  * the median speed-up.
  */
 export function benchSweepCommand(): Command {

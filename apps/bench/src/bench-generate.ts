@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { intOption } from '@repo/cli/options';
 import { type DatasetSpec, datasetSpecSchema, writeDataset } from '@repo/dataset';
 import { median } from '@repo/metrics';
 import { Command } from 'commander';
-import { intOption } from '../options.js';
 
 interface BenchGenerateOptions {
   samples: number;
@@ -13,7 +13,7 @@ interface BenchGenerateOptions {
   shardSize: number;
 }
 
-/** `mtl bench generate`: images/s of generation + shard writing in this one process (median of runs). */
+/** `mtl-bench generate`: images/s of generation + shard writing in this one process (median of runs). */
 export function benchGenerateCommand(): Command {
   return new Command('generate')
     .description('measure dataset generation + shard writing throughput (images/s, one process)')

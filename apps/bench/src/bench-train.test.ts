@@ -1,13 +1,12 @@
+import { ExitCode } from '@repo/cli/errors';
 import { describe, expect, it, vi } from 'vitest';
-import { ExitCode } from '../errors.js';
-import { run } from '../run.js';
+import { runBench } from './run-bench.js';
 
-describe('mtl bench train', () => {
+describe('mtl-bench train', () => {
   it('prints the parameter count, the backend and the median images/s', async () => {
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const argv = [
-      'bench',
       'train',
       '--backend',
       'wasm',
@@ -20,7 +19,7 @@ describe('mtl bench train', () => {
       '--warmup',
       '1',
     ];
-    expect(await run(argv)).toBe(ExitCode.ok);
+    expect(await runBench(argv)).toBe(ExitCode.ok);
     const printed = out.mock.calls.join('');
     expect(printed).toMatch(/^mtl-seed: 191,747 params, backend wasm\n/);
     expect(printed).toMatch(/\n\d+\.\d images\/s \(median of 2 steps after 1 warm-up, batch 2, 96×96/);
@@ -33,8 +32,8 @@ describe('mtl bench train', () => {
   it('--width scales the architecture it times', async () => {
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const argv = ['bench', 'train', '--backend', 'wasm', '--size', '96', '--batch', '2', '--steps', '1'];
-    expect(await run([...argv, '--width', '0.5'])).toBe(ExitCode.ok);
+    const argv = ['train', '--backend', 'wasm', '--size', '96', '--batch', '2', '--steps', '1'];
+    expect(await runBench([...argv, '--width', '0.5'])).toBe(ExitCode.ok);
     const params = Number(
       /^mtl-seed ×0\.5: ([\d,]+) params/.exec(out.mock.calls.join(''))?.[1]?.replace(/,/g, ''),
     );
@@ -45,6 +44,6 @@ describe('mtl bench train', () => {
   it('rejects an unknown architecture with a usage error', async () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    expect(await run(['bench', 'train', '--arch', 'resnet'])).toBe(ExitCode.usage);
+    expect(await runBench(['train', '--arch', 'resnet'])).toBe(ExitCode.usage);
   });
 });

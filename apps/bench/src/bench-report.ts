@@ -4,7 +4,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
   ArtifactLayout,
@@ -18,12 +17,14 @@ import { median } from '@repo/metrics';
 import { loadReport, writeSyntheticSweep } from '@repo/report-view';
 import { Command } from 'commander';
 import type { Redis } from 'ioredis';
-import { intOption } from '../options.js';
-import { startWorker, stopWorkers } from '../worker-processes.js';
-import { renderReportTable } from './report-table.js';
+import { intOption } from '@repo/cli/options';
+import { findInRepo } from '@repo/cli/repo-paths';
+import { startWorker, stopWorkers } from '@repo/cli/worker-processes';
+import { renderReportTable } from '@repo/cli/report-table';
 
 const run = promisify(execFile);
-const MTL = fileURLToPath(new URL('../main.js', import.meta.url));
+// The built `mtl`, timed as a whole process.
+const MTL = findInRepo(join('apps', 'cli', 'dist', 'main.js'), 'run pnpm build first');
 const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
 
 interface BenchReportOptions {
@@ -33,7 +34,7 @@ interface BenchReportOptions {
   chromium: string;
 }
 
-/** `mtl bench report`: a report's cost at 1,000 and 5,000 finished trials, on disk and in Redis. */
+/** `mtl-bench report`: a report's cost at 1,000 and 5,000 finished trials, on disk and in Redis. */
 export function benchReportCommand(): Command {
   return new Command('report')
     .description('measure report pages, mtl status and mtl report on synthetic sweeps of many trials')
