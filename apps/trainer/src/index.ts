@@ -1,5 +1,4 @@
 export { readTrainerEnv, type TrainerEnv, trainerEnvSchema } from './env.js';
 export { DatasetNotReadyError } from './errors.js';
-export { runTrial, type TrialContext } from './run-trial.js';
+export { runSweepTrial, type TrialContext } from './sweep-trial.js';
 export { createTrainerWorker, type TrainerWorker, type TrainerWorkerDeps } from './trainer-worker.js';
-export { TrialDir } from './trial-dir.js';

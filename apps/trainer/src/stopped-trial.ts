@@ -1,10 +1,9 @@
 import { relative } from 'node:path';
 import type { ArtifactLayout, EpochRecord, TrialJob, TrialSummary } from '@repo/contracts';
 import { parseRunRecord, type RunRecord } from '@repo/metrics';
+import { manifestSha256, runRecordHeader, TrialDir } from '@repo/trial-runner';
 import type { AttemptClock } from './attempt-clock.js';
 import type { TrialStoppedError } from './errors.js';
-import { manifestSha256, runRecordHeader } from './evaluate-trial.js';
-import { TrialDir } from './trial-dir.js';
 
 export interface StoppedTrial {
   trial: TrialJob;
@@ -32,9 +31,12 @@ export async function recordStoppedTrial(stopped: StoppedTrial): Promise<TrialSu
   const record: RunRecord = parseRunRecord(
     {
       ...runRecordHeader({
-        trial,
         runId: stopped.jobId,
-        manifestSha256: await manifestSha256(layout, trial.datasetId),
+        sweepId: trial.sweepId,
+        config: trial.config,
+        seed: trial.seed,
+        datasetId: trial.datasetId,
+        manifestSha256: await manifestSha256(layout.datasetDir(trial.datasetId)),
         backend: stopped.backend,
         startedAt: stopped.attempt.startedAt,
       }),

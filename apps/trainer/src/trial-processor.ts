@@ -12,6 +12,7 @@ import {
   ArchitectureSizeError,
   type BackendName,
   initBackend,
+  parseTrialConfig,
   TrainingAbortedError,
   TrialConfigError,
   UnknownArchitectureError,
@@ -27,9 +28,9 @@ import {
   TrialStoppedError,
 } from './errors.js';
 import { guardAgainstOrphaning } from './orphan-guard.js';
-import { runTrial } from './run-trial.js';
 import { recordStoppedTrial } from './stopped-trial.js';
 import { SweepControls } from './sweep-controls.js';
+import { runSweepTrial } from './sweep-trial.js';
 import { TrialLease } from './trial-lease.js';
 
 // This module runs in the sandboxed child process that BullMQ forks; it lives as long as the child.
@@ -62,7 +63,7 @@ const DETERMINISTIC = [
   InvalidRunRecordError,
 ];
 
-/** Trains one trial (see `runTrial`) and maps its outcome onto BullMQ's job states. */
+/** Trains one trial (see `runSweepTrial`) and maps its outcome onto BullMQ's job states. */
 export default async function processTrial(
   job: SandboxedJob<unknown, TrialSummary>,
   token?: string,
@@ -71,13 +72,15 @@ export default async function processTrial(
   const log = logger.child({ jobId: job.id });
   try {
     if ('error' in backend) throw backend.error;
+    // The edge where a job is taken: its payload and trial config are validated here, once.
     const trial = parsePayload(trialJobSchema, job.data, `job ${job.id}`);
+    const setup = parseTrialConfig(trial.config, { imageSize: trial.dataset.imageSize, seed: trial.seed });
     await controls.checkCancelled(trial.sweepId);
     const attempt = new AttemptClock();
     const confirmLease = () => lease.confirm(job.id, token ?? '');
     let summary: TrialSummary;
     try {
-      summary = await runTrial(trial, {
+      summary = await runSweepTrial(trial, setup, {
         layout,
         jobId: job.id,
         backend: backend.name,

@@ -38,7 +38,15 @@ describe('mtl train', () => {
     capture();
     const out = join(dir, 'run');
     expect(await run(trainArgs(out, '--fine-tune-epochs', '1', '--seed', '3'))).toBe(ExitCode.ok);
-    expect((await readdir(out)).sort()).toEqual(['confusion.txt', 'history.json', 'model', 'run.json']);
+    // The trainer's trial layout (one runner for both), plus a confusion.txt to read in a terminal.
+    expect((await readdir(out)).sort()).toEqual([
+      'confusion.json',
+      'confusion.txt',
+      'history.json',
+      'model',
+      'predictions.json',
+      'run.json',
+    ]);
     const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
     expect(history.train).toHaveLength(2);
     expect(history.fineTune).toHaveLength(1);
@@ -47,7 +55,12 @@ describe('mtl train', () => {
     if (record.status !== 'completed') return;
     expect(record.test.position.count).toBe(6);
     expect(record.test.shape.confusion.flat().reduce((a, b) => a + b)).toBe(6);
-    expect(record.config).toMatchObject({ arch: 'mtl-seed', widthMultiplier: 0.25, epochs: 2, seed: 3 });
+    expect(record.config).toMatchObject({ arch: 'mtl-seed', widthMultiplier: 0.25, epochs: 2 });
+    // Recorded as the trainer records a sweep's trial: the seed beside the config, the generator's version.
+    expect(record.seed).toBe(3);
+    expect(record.config).not.toHaveProperty('seed');
+    expect(record.packages['@repo/dataset generator']).toMatch(/\S/);
+    expect(record.modelPath).toBe('model');
     expect(record.history).toEqual(history.train);
     expect(record.fineTuneHistory).toEqual(history.fineTune);
     expect(record.packages['@tensorflow/tfjs-core']).toMatch(/^\d+\.\d+\.\d+/);

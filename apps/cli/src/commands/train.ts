@@ -1,31 +1,18 @@
-import { createHash } from 'node:crypto';
-import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { COLOURS, MANIFEST_FILE, openDataset, SHAPES } from '@repo/dataset';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { openDataset } from '@repo/dataset';
+import { type Evaluation, type RunRecord, renderConfusionMatrix } from '@repo/metrics';
 import {
-  type Evaluation,
-  evaluateHeads,
-  parseRunRecord,
-  RUN_RECORD_FORMAT,
-  RUN_RECORD_VERSION,
-  renderConfusionMatrix,
-} from '@repo/metrics';
-import {
-  buildModel,
   countParams,
   type EpochProgress,
-  fineTune,
   type HistoryEntry,
   initBackend,
   parseTrialConfig,
-  predict,
-  runtimeVersions,
-  saveModel,
   type TrainResult,
   TrialConfigError,
   type TrialSetup,
-  train,
 } from '@repo/model';
+import { runTrial, TrialDir, type TrialPhase } from '@repo/trial-runner';
 import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { readEnv } from '../env.js';
@@ -48,15 +35,6 @@ interface TrainOptions {
   fineTuneLr?: number;
   fineTuneEpochs?: number;
 }
-
-/** Files of a run directory. */
-export const RUN_FILES = {
-  model: 'model',
-  run: 'run.json',
-  history: 'history.json',
-  confusion: 'confusion.txt',
-  checkpoints: 'checkpoint',
-} as const;
 
 /** `mtl train`: one trial, locally, without Redis: train on train, early-stop on val, evaluate on test. */
 export function trainCommand(): Command {
@@ -81,98 +59,62 @@ export function trainCommand(): Command {
     .option('--fine-tune-epochs <n>', 'most fine-tuning epochs (implies --fine-tune)', intOption(1))
     .action(async (options: TrainOptions) => {
       const out = resolve(options.out);
-      await refuseFinishedRun(out);
+      const dir = new TrialDir(out);
+      if (await dir.recorded())
+        throw new UsageError(
+          `--out ${out} already holds a finished run (${dir.runFile}); choose a new directory`,
+        );
       const config = await trialConfig(options);
       const dataset = await openDataset(resolve(options.data));
       const setup = parseSetup(config, dataset.manifest.imageSize, options.seed);
       const backend = await initBackend(readEnv().MTL_BACKEND);
-      await mkdir(join(out, RUN_FILES.checkpoints), { recursive: true });
-      const startedAt = await runStart(out);
-      const data = { train: await dataset.readSplit('train'), val: await dataset.readSplit('val') };
-      const model = buildModel(setup.arch, setup.architecture);
-      log(
-        `training ${setup.arch} (${countParams(model).toLocaleString('en-US')} params) on ${backend}: ` +
-          `${data.train.count} train, ${data.val.count} val images of ${dataset.manifest.imageSize} px\n`,
-      );
+      await dir.create();
       const controller = new AbortController();
       const abort = () => controller.abort();
       process.once('SIGINT', abort);
       process.once('SIGTERM', abort);
       try {
-        const trained = await train(model, data, setup.train, {
-          checkpointFile: join(out, RUN_FILES.checkpoints, 'train.ckpt'),
-          signal: controller.signal,
-          onEpoch: epochLogger('train'),
-        });
-        if (trained.resumedEpochs > 0) log(`(train resumed after epoch ${trained.resumedEpochs})\n`);
-        const tuned = setup.train.fineTune
-          ? await fineTune(model, data, setup.train, {
-              checkpointFile: join(out, RUN_FILES.checkpoints, 'fine-tune.ckpt'),
-              signal: controller.signal,
-              onEpoch: epochLogger('fine-tune'),
-            })
-          : undefined;
-        await saveModel(model, join(out, RUN_FILES.model));
-        // The test split is read only now: it never feeds training, early stopping or fine-tuning.
-        const test = await dataset.readSplit('test');
-        const prediction = predict(model, test);
-        const evaluation = evaluateHeads({
-          imageSize: test.imageSize,
-          position: { true: test.positions, pred: prediction.positions },
-          shape: { true: test.shapes, pred: prediction.shapes, labels: SHAPES },
-          colour: { true: test.colours, pred: prediction.colours, labels: COLOURS },
-        });
-        const record = parseRunRecord(
+        const { trained, tuned, evaluation } = await runTrial(
           {
-            format: RUN_RECORD_FORMAT,
-            version: RUN_RECORD_VERSION,
             runId: basename(out),
-            config: { ...config, seed: setup.train.seed },
-            seed: setup.train.seed,
-            dataset: {
-              id: dataset.manifest.datasetId,
-              sha256: await sha256File(join(dataset.dir, MANIFEST_FILE)),
-            },
+            // YAML's core schema and the flags give JSON values; the run record's schema checks them again.
+            // The seed is recorded beside the config, as the trainer records a sweep's trials.
+            config: withoutSeed(config) as RunRecord['config'],
+            setup,
+            dataset,
+            dir,
+            root: out,
             backend,
-            packages: runtimeVersions(),
-            startedAt,
-            history: trained.history,
-            ...(tuned ? { fineTuneHistory: tuned.history } : {}),
-            status: 'completed',
-            endedAt: new Date().toISOString(),
-            test: evaluation,
-            modelPath: RUN_FILES.model,
-            parameters: countParams(model),
+            startedAt: await runStart(dir),
           },
-          join(out, RUN_FILES.run),
+          {
+            signal: controller.signal,
+            onStart: (model, data) =>
+              log(
+                `training ${setup.arch} (${countParams(model).toLocaleString('en-US')} params) on ${backend}: ` +
+                  `${data.train} train, ${data.val} val images of ${dataset.manifest.imageSize} px\n`,
+              ),
+            onEpoch: epochLogger(),
+          },
         );
-        await writeJson(join(out, RUN_FILES.history), { train: trained.history, fineTune: tuned?.history });
-        await writeFile(join(out, RUN_FILES.confusion), confusionText(evaluation));
-        await writeJson(join(out, RUN_FILES.run), record);
-        await rm(join(out, RUN_FILES.checkpoints), { recursive: true, force: true });
+        if (trained.resumedEpochs > 0) log(`(train resumed after epoch ${trained.resumedEpochs})\n`);
+        await writeFile(join(out, 'confusion.txt'), confusionText(evaluation));
         process.stdout.write(runSummary(setup.arch, trained, tuned, evaluation, out));
       } finally {
         process.off('SIGINT', abort);
         process.off('SIGTERM', abort);
-        model.dispose();
       }
     });
 }
 
-/** When the run first started: kept beside its checkpoints so a resumed run reports its true start. */
-async function runStart(out: string): Promise<string> {
-  const file = join(out, RUN_FILES.checkpoints, 'started-at');
+/** When the run first started: kept beside its checkpoints so a resumed run records its true start. */
+async function runStart(dir: TrialDir): Promise<Date> {
+  const file = join(dirname(dir.trainCheckpoint), 'started-at');
   const existing = await readFile(file, 'utf8').catch(() => undefined);
-  if (existing !== undefined && !Number.isNaN(Date.parse(existing.trim()))) return existing.trim();
-  const now = new Date().toISOString();
-  await writeFile(file, now);
+  if (existing !== undefined && !Number.isNaN(Date.parse(existing.trim()))) return new Date(existing.trim());
+  const now = new Date();
+  await writeFile(file, now.toISOString());
   return now;
-}
-
-async function sha256File(file: string): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(file))
-    .digest('hex');
 }
 
 function confusionText(evaluation: Evaluation): string {
@@ -248,6 +190,11 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   return parsed as Record<string, unknown>;
 }
 
+function withoutSeed(config: Record<string, unknown>): Record<string, unknown> {
+  const { seed: _seed, ...rest } = config;
+  return rest;
+}
+
 function asObject(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
@@ -263,20 +210,9 @@ function parseSetup(config: Record<string, unknown>, imageSize: number, seed?: n
   }
 }
 
-/** A finished run is never overwritten; an unfinished one (checkpoint only) is resumed. */
-async function refuseFinishedRun(out: string): Promise<void> {
-  const runFile = join(out, RUN_FILES.run);
-  const exists = await access(runFile).then(
-    () => true,
-    () => false,
-  );
-  if (exists)
-    throw new UsageError(`--out ${out} already holds a finished run (${runFile}); choose a new directory`);
-}
-
-function epochLogger(phase: string) {
+function epochLogger() {
   let started = performance.now();
-  return (entry: HistoryEntry, progress: EpochProgress) => {
+  return (phase: TrialPhase, entry: HistoryEntry, progress: EpochProgress) => {
     const seconds = (performance.now() - started) / 1000;
     started = performance.now();
     log(
@@ -298,8 +234,4 @@ function fmt(value: number | undefined, digits = 4): string {
 
 function log(text: string): void {
   process.stderr.write(text);
-}
-
-async function writeJson(file: string, value: unknown): Promise<void> {
-  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
 }

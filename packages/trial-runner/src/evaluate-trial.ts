@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ArtifactLayout, TrialJob } from '@repo/contracts';
 import { COLOURS, GENERATOR_VERSION, MANIFEST_FILE, SHAPES, type SplitData } from '@repo/dataset';
 import {
   type CompletedRunRecord,
@@ -11,13 +10,13 @@ import {
   parseRunRecord,
   RUN_RECORD_FORMAT,
   RUN_RECORD_VERSION,
+  type RunRecord,
   runMetrics,
   type SamplePredictions,
   samplePredictions,
 } from '@repo/metrics';
-import { type HistoryEntry, predict } from '@repo/model';
-import { version_core } from '@tensorflow/tfjs-core';
-import { type LayersModel, version_layers } from '@tensorflow/tfjs-layers';
+import { type HistoryEntry, predict, runtimeVersions } from '@repo/model';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 
 /**
  * Scores the model's three heads on the test split (predicting in batches), and keeps the first test
@@ -37,40 +36,41 @@ export function evaluateTrial(
   return { evaluation: evaluateHeads(heads), predictions: samplePredictions(heads) };
 }
 
-/** What identifies an attempt's run record: the trial, its data, the software, when. */
+/** What identifies a run record: the run, its trial's config and seed, its data, the software, when. */
 export interface RunRecordHeaderInput {
-  trial: TrialJob;
+  /** The BullMQ job id of a sweep's trial; the run directory's name for `mtl train`. */
   runId: string;
+  sweepId?: string;
+  /** The trial's flat config as planned (its seed is `seed`, kept outside). */
+  config: RunRecord['config'];
+  seed: number;
+  datasetId: string;
   /** sha256 of the dataset's manifest.json (which pins every shard). */
   manifestSha256: string;
   backend: string;
   startedAt: Date;
 }
 
-/** The fields every run record of a trial starts with, whatever its status; it ends now. */
+/** The fields every run record starts with, whatever its status (the trainer's and `mtl train`'s alike); it ends now. */
 export function runRecordHeader(input: RunRecordHeaderInput) {
   return {
     format: RUN_RECORD_FORMAT,
     version: RUN_RECORD_VERSION,
     runId: input.runId,
-    sweepId: input.trial.sweepId,
-    config: input.trial.config,
-    seed: input.trial.seed,
-    dataset: { id: input.trial.datasetId, sha256: input.manifestSha256 },
+    ...(input.sweepId !== undefined ? { sweepId: input.sweepId } : {}),
+    config: input.config,
+    seed: input.seed,
+    dataset: { id: input.datasetId, sha256: input.manifestSha256 },
     backend: input.backend,
-    packages: {
-      '@tensorflow/tfjs-core': version_core,
-      '@tensorflow/tfjs-layers': version_layers,
-      '@repo/dataset generator': GENERATOR_VERSION,
-    },
+    packages: { ...runtimeVersions(), '@repo/dataset generator': GENERATOR_VERSION },
     startedAt: input.startedAt.toISOString(),
     endedAt: new Date().toISOString(),
   } as const;
 }
 
 /** sha256 of a dataset's manifest.json, for the run record. */
-export async function manifestSha256(layout: ArtifactLayout, datasetId: string): Promise<string> {
-  const manifest = await readFile(join(layout.datasetDir(datasetId), MANIFEST_FILE));
+export async function manifestSha256(datasetDir: string): Promise<string> {
+  const manifest = await readFile(join(datasetDir, MANIFEST_FILE));
   return createHash('sha256').update(manifest).digest('hex');
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type TrialSummary, trialSummarySchema } from '@repo/contracts';
+import writeFileAtomic from 'write-file-atomic';
 
 /**
  * The files of one trial (`sweeps/<sweep>/trials/<trial>/`):
@@ -11,8 +11,10 @@ import { type TrialSummary, trialSummarySchema } from '@repo/contracts';
  *     history.json                        per-epoch losses and metrics of each phase
  *     confusion.json                      test-split confusion matrices (shape, colour)
  *     predictions.json                    first 12 test samples' predictions, every position error
- *     summary.json                        the job's return value
+ *     summary.json                        a sweep trial's job return value (the trainer's)
  *     run.json                            the RunRecord, written last: it marks the trial complete
+ *
+ * Both the trainer and `mtl train` lay a trial out so (`mtl train` adds confusion.txt).
  */
 export class TrialDir {
   constructor(readonly dir: string) {}
@@ -33,15 +35,12 @@ export class TrialDir {
     return join(this.dir, 'run.json');
   }
 
-  /** The summary of a trial already recorded (run.json present), else undefined. */
-  async recorded(): Promise<TrialSummary | undefined> {
-    const exists = await readFile(this.runFile).then(
+  /** Whether the trial is recorded: run.json, written last, exists. */
+  async recorded(): Promise<boolean> {
+    return access(this.runFile).then(
       () => true,
       () => false,
     );
-    if (!exists) return undefined;
-    const text = await readFile(join(this.dir, 'summary.json'), 'utf8');
-    return trialSummarySchema.parse(JSON.parse(text));
   }
 
   /** Ensures the directory exists (with its checkpoint folder). */
@@ -60,12 +59,9 @@ export class TrialDir {
     await rename(staging, this.modelDir);
   }
 
-  /** Writes a JSON file of the trial atomically (temporary file, then rename). */
+  /** Writes a JSON file of the trial atomically: a reader sees the old file or the new one, never half. */
   async writeJson(name: string, value: unknown): Promise<void> {
-    const file = join(this.dir, name);
-    const temporary = `${file}.${randomUUID()}.tmp`;
-    await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`);
-    await rename(temporary, file);
+    await writeFileAtomic(join(this.dir, name), `${JSON.stringify(value, null, 2)}\n`);
   }
 
   /** Removes the checkpoints once the trial is recorded: the model and run.json supersede them. */
