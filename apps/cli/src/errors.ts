@@ -1,6 +1,8 @@
 /** A mistake in what the user typed or wrote: exit code 2, no stack trace. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  /** Stable: match on it, never on the message. */
+  readonly code = 'ERR_USAGE';
 }
 
 /** Exit codes of `mtl`, documented in the README. */
@@ -21,6 +23,8 @@ export const ExitCode = {
 /** A command that ends with a non-zero exit code that is not an error, e.g. a sweep that failed. */
 export class ExitStatus extends Error {
   override readonly name = 'ExitStatus';
+  /** Stable: match on it, never on the message. */
+  readonly code = 'ERR_EXIT_STATUS';
 
   constructor(
     readonly exitCode: number,

@@ -264,6 +264,8 @@ export async function createReportServer(deps: ReportServerDeps): Promise<Fastif
 /** A path segment that is not a sweep id (so it can never name a path outside the artifact tree). */
 class BadIdError extends Error {
   override readonly name = 'BadIdError';
+  /** Stable: match on it, never on the message. */
+  readonly code = 'ERR_BAD_ID';
 }
 
 /** A sweep the queues know that has nothing on disk yet. */

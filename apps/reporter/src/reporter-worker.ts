@@ -95,6 +95,7 @@ async function reportSweep(
   const trialIds = [...new Set([...sweep.trialIds, ...registered])];
   sweep = { ...sweep, trialIds };
   const outcomes = await collectTrialOutcomes(job, {
+    prefix: deps.prefix,
     trialIds,
     cancelled: await registry.isCancelled(sweep.sweepId),
   });

@@ -1,6 +1,8 @@
 /** The trial's dataset has no manifest yet: its generation has not finished (or not started). */
 export class DatasetNotReadyError extends Error {
   override readonly name = 'DatasetNotReadyError';
+  /** Stable: match on it, never on the message. */
+  readonly code = 'ERR_DATASET_NOT_READY';
   readonly datasetId: string;
 
   constructor(datasetId: string, manifestFile: string) {
@@ -12,6 +14,8 @@ export class DatasetNotReadyError extends Error {
 /** The sweep's scheduler stopped the trial after an epoch; `reason` says why (a rung, a median). */
 export class TrialStoppedError extends Error {
   override readonly name = 'TrialStoppedError';
+  /** Stable: match on it, never on the message. */
+  readonly code = 'ERR_TRIAL_STOPPED';
 
   constructor(
     readonly epoch: number,
@@ -21,29 +25,14 @@ export class TrialStoppedError extends Error {
   }
 }
 
-/** The trial's sweep was cancelled (`mtl cancel`); the trial stops, its checkpoint stays. */
-export class SweepCancelledError extends Error {
-  override readonly name = 'SweepCancelledError';
-
-  constructor(
-    readonly sweepId: string,
-    completedEpochs?: number,
-  ) {
-    super(
-      `sweep ${sweepId} was cancelled` +
-        (completedEpochs === undefined
-          ? ' before this trial started'
-          : `; stopped after epoch ${completedEpochs}`),
-    );
-  }
-}
-
 /**
  * The trial's job lock is no longer this worker's: it lapsed (Redis out of reach for longer than the
  * lock lasts) and another worker may be training the trial now. Nothing more is written for it here.
  */
 export class TrialLeaseLostError extends Error {
   override readonly name = 'TrialLeaseLostError';
+  /** Stable: match on it, never on the message. */
+  readonly code = 'ERR_TRIAL_LEASE_LOST';
 
   constructor(readonly jobId: string) {
     super(`trial job ${jobId} is no longer locked by this worker; stopped without writing to it`);

@@ -2,6 +2,7 @@ import {
   createRedis,
   type EpochRecord,
   PipelineProducer,
+  SweepCancelledError,
   type SweepInfo,
   SweepRegistry,
   type SweepScheduler,
@@ -22,7 +23,7 @@ import {
   type TrialResult,
 } from '@repo/sweep';
 import type { Redis } from 'ioredis';
-import { SweepCancelledError, TrialStoppedError } from './errors.js';
+import { TrialStoppedError } from './errors.js';
 
 /**
  * What a sweep asks of its trials, through Redis: between epochs, each training epoch is recorded in
@@ -43,7 +44,13 @@ export class SweepControls {
 
   /** Throws a SweepCancelledError when the trial's sweep was cancelled. */
   async checkCancelled(sweepId: string, completedEpochs?: number): Promise<void> {
-    if (await this.registry().isCancelled(sweepId)) throw new SweepCancelledError(sweepId, completedEpochs);
+    if (await this.registry().isCancelled(sweepId))
+      throw new SweepCancelledError(
+        sweepId,
+        completedEpochs === undefined
+          ? ' before this trial started'
+          : `; stopped after epoch ${completedEpochs}`,
+      );
   }
 
   /**

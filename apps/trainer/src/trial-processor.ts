@@ -1,8 +1,10 @@
 import {
   ArtifactLayout,
   createLogger,
+  failureReason,
   PayloadError,
   parsePayload,
+  SweepCancelledError,
   type TrialSummary,
   trialJobSchema,
 } from '@repo/contracts';
@@ -21,12 +23,7 @@ import { DelayedError, type SandboxedJob, UnrecoverableError, WaitingError } fro
 import { AttemptClock } from './attempt-clock.js';
 import { DatasetGeneration } from './dataset-generation.js';
 import { readTrainerEnv } from './env.js';
-import {
-  DatasetNotReadyError,
-  SweepCancelledError,
-  TrialLeaseLostError,
-  TrialStoppedError,
-} from './errors.js';
+import { DatasetNotReadyError, TrialLeaseLostError, TrialStoppedError } from './errors.js';
 import { guardAgainstOrphaning } from './orphan-guard.js';
 import { recordStoppedTrial } from './stopped-trial.js';
 import { SweepControls } from './sweep-controls.js';
@@ -115,8 +112,8 @@ export default async function processTrial(
     return summary;
   } catch (error) {
     if (error instanceof SweepCancelledError) {
-      // Fails for good with a reason status readers and the reporter recognise; the checkpoint stays.
-      throw new UnrecoverableError(`${error.name}: ${error.message}`);
+      // Fails for good with a reason status readers and the reporter recognise (failureCode); the checkpoint stays.
+      throw new UnrecoverableError(failureReason(error));
     }
     if (error instanceof DatasetNotReadyError) {
       const failure = await generation.failure(error.datasetId).catch(() => undefined);
@@ -146,7 +143,7 @@ export default async function processTrial(
     }
     if (DETERMINISTIC.some((kind) => error instanceof kind)) {
       // A plain UnrecoverableError: its name must survive the trip to the worker process.
-      throw new UnrecoverableError(`${(error as Error).name}: ${(error as Error).message}`);
+      throw new UnrecoverableError(failureReason(error as Error));
     }
     throw error;
   }

@@ -3,6 +3,8 @@ import type { z } from 'zod';
 /** A job payload, sweep plan or environment that does not match its schema; names the field at fault. */
 export class PayloadError extends Error {
   override readonly name = 'PayloadError';
+  /** Stable: match on it, never on the message. */
+  readonly code = 'ERR_PAYLOAD';
   /** What was parsed, e.g. `sweep plan` or `job abc-t1`. */
   readonly source: string;
   /** Dotted path of the first offending field, `(root)` for the whole value. */
@@ -27,6 +29,8 @@ export function parsePayload<S extends z.ZodType>(schema: S, value: unknown, sou
 /** A sweep id already enqueued with another plan: enqueuing it again would silently change nothing. */
 export class SweepConflictError extends Error {
   override readonly name = 'SweepConflictError';
+  /** Stable: match on it, never on the message. */
+  readonly code = 'ERR_SWEEP_CONFLICT';
   readonly sweepId: string;
 
   constructor(sweepId: string) {
@@ -35,13 +39,36 @@ export class SweepConflictError extends Error {
   }
 }
 
-/** An operation a cancelled sweep refuses (e.g. retrying its failed trials). */
+/**
+ * The sweep was cancelled (`mtl cancel`): a trial of it stops (its checkpoint stays), and operations on
+ * it are refused (retrying its failed trials). `detail` says which, e.g. `; stopped after epoch 3`.
+ */
 export class SweepCancelledError extends Error {
   override readonly name = 'SweepCancelledError';
+  static readonly code = 'ERR_SWEEP_CANCELLED';
+  /** Stable: match on it, never on the message. */
+  readonly code = SweepCancelledError.code;
   readonly sweepId: string;
 
-  constructor(sweepId: string) {
-    super(`sweep ${sweepId} was cancelled; enqueue its spec under a new name to run it again`);
+  constructor(sweepId: string, detail = '') {
+    super(`sweep ${sweepId} was cancelled${detail}`);
     this.sweepId = sweepId;
   }
+}
+
+/** Errors whose failure reasons readers recognise by code (see `failureCode`). */
+const RECOGNISED = [SweepCancelledError] as const;
+
+/**
+ * A trial's failure as it travels through BullMQ, whose failed jobs keep only a string:
+ * `<ErrorName>: <message>`. Read it back with `failureCode`.
+ */
+export function failureReason(error: Error): string {
+  return `${error.name}: ${error.message}`;
+}
+
+/** The stable code of the error a failure reason (from `failureReason`) names, when it is one readers act on. */
+export function failureCode(reason: string | undefined): string | undefined {
+  const name = reason === undefined ? undefined : /^(\w+):/.exec(reason)?.[1];
+  return RECOGNISED.find((kind) => kind.name === name)?.code;
 }

@@ -1,5 +1,12 @@
 export { ArtifactLayout } from './artifact-layout.js';
-export { PayloadError, parsePayload, SweepCancelledError, SweepConflictError } from './errors.js';
+export {
+  failureCode,
+  failureReason,
+  PayloadError,
+  parsePayload,
+  SweepCancelledError,
+  SweepConflictError,
+} from './errors.js';
 export { datasetJobId, type Id, idSchema, reportJobId, shardJobId, trialJobId } from './ids.js';
 export { JOB_OPTIONS } from './job-options.js';
 export {
@@ -50,7 +57,6 @@ export {
 } from './sweep-plan.js';
 export { DEFAULT_QUEUE_PREFIX, type SweepInfo, SweepRegistry } from './sweep-registry.js';
 export {
-  CANCELLED_REASON_PREFIX,
   type SweepState,
   type SweepStatus,
   SweepStatusReader,

@@ -214,7 +214,8 @@ export class PipelineProducer {
   async retryFailed(sweepId: string): Promise<RetriedSweep | undefined> {
     const info = await this.sweeps.get(sweepId);
     if (info === undefined) return undefined;
-    if (info.cancelledAt !== undefined) throw new SweepCancelledError(sweepId);
+    if (info.cancelledAt !== undefined)
+      throw new SweepCancelledError(sweepId, '; enqueue its spec under a new name to run it again');
     const train = this.queues[QUEUES.train];
     const failed: { trialId: string; job: Job }[] = [];
     for (const { trialId } of await this.sweeps.trials(sweepId, info)) {

@@ -3,6 +3,8 @@ import { Redis } from 'ioredis';
 /** Raised when Redis does not answer in time; names the URL (password hidden). */
 export class RedisUnreachableError extends Error {
   override readonly name = 'RedisUnreachableError';
+  /** Stable: match on it, never on the message. */
+  readonly code = 'ERR_REDIS_UNREACHABLE';
   constructor(
     readonly url: string,
     readonly waitedMs: number,

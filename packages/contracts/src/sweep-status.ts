@@ -1,5 +1,6 @@
 import { type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { failureCode, SweepCancelledError } from './errors.js';
 import { reportJobId, trialJobId } from './ids.js';
 import { type TrialProgress, trialProgressSchema, trialSummarySchema } from './job-payloads.js';
 import { QUEUES } from './queue-names.js';
@@ -87,9 +88,6 @@ export interface SweepSummary {
   objective: SweepObjective;
   best?: { trialId: string; value: number };
 }
-
-/** Failure reason of a trial stopped by a cancel (see the trainer). */
-export const CANCELLED_REASON_PREFIX = 'SweepCancelledError';
 
 /**
  * Reads the state of sweeps from Redis alone (sweep registry, the `train` and `report` queues, the
@@ -206,7 +204,7 @@ function trialStatus(
       break;
     }
     case 'failed':
-      status.state = job.failedReason?.startsWith(CANCELLED_REASON_PREFIX) ? 'cancelled' : 'failed';
+      status.state = failureCode(job.failedReason) === SweepCancelledError.code ? 'cancelled' : 'failed';
       status.reason = job.failedReason;
       break;
     case 'active':

@@ -29,6 +29,8 @@ export type WorkerEnv = z.output<typeof workerEnvSchema>;
 /** The environment does not match its schema; the message names every bad variable. */
 export class EnvError extends Error {
   override readonly name = 'EnvError';
+  /** Stable: match on it, never on the message. */
+  readonly code = 'ERR_ENV';
 }
 
 /** Parses `env` once at start-up; throws an EnvError naming each bad variable. */

@@ -13,6 +13,8 @@ export interface SweepSpecIssue {
  */
 export class SweepSpecError extends Error {
   override readonly name = 'SweepSpecError';
+  /** Stable: match on it, never on the message. */
+  readonly code = 'ERR_SWEEP_SPEC';
   readonly path: string;
   readonly file: string | undefined;
   readonly issues: readonly SweepSpecIssue[];
