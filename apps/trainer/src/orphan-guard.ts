@@ -1,9 +1,9 @@
 /**
  * Makes this sandboxed child exit when the worker process that forked it dies (even by `kill -9`),
  * so no orphan goes on training a trial that another worker will pick up. Two signals: the IPC
- * channel's `disconnect` event, and a parent pid that changed. Training runs whole epochs without
- * yielding to the event loop, so the event alone could come late; the pid check is synchronous and
- * meant to be called between batches.
+ * channel's `disconnect` event (the training loop yields to the event loop after every batch, so it
+ * is handled within a batch), and a parent pid that changed: a synchronous check, called between
+ * batches, that holds even if the event were missed.
  *
  * Returns the synchronous check. Outside a child process (no IPC channel) it does nothing.
  */

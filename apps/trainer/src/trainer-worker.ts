@@ -86,7 +86,9 @@ export async function createTrainerWorker(deps: TrainerWorkerDeps): Promise<Trai
  * for Node and TF.js start-up, and a worker would report ready before it could train.
  */
 async function warmUpSandbox(worker: Worker, processorFile: string): Promise<void> {
-  // BullMQ keeps its child pool private; the bracket access is TypeScript's sanctioned way in.
+  // BullMQ has no public API to fork a sandbox before its first job; its child pool is private (the
+  // bracket access is TypeScript's sanctioned way in). test/worker-start.int.test.ts ("reports ready
+  // only once its sandbox is forked") fails if a BullMQ upgrade changes it.
   const pool: ChildPool = worker['childPool'];
   pool.release(await pool.retain(processorFile));
 }

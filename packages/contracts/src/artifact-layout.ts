@@ -5,9 +5,11 @@ import { idSchema } from './ids.js';
  * Where every artifact lives under ARTIFACTS_DIR (shared by all workers, e.g. a volume):
  *
  *     datasets/<datasetId>/manifest.json, <split>-<shard>-*.npy
- *     sweeps/<sweepId>/sweep.json
- *     sweeps/<sweepId>/trials/<trialId>/{run.json,history.json,checkpoint/,model/}
- *     sweeps/<sweepId>/report.{json,html}
+ *     sweeps/<sweepId>/trials/<trialId>/{run.json,summary.json,history.json,confusion.json,predictions.json,model/,checkpoint/}
+ *     sweeps/<sweepId>/report.json    the report view (@repo/report-view), written once by the reporter
+ *     sweeps/<sweepId>/report.html    `mtl report --format html`
+ *
+ * A sweep's plan lives in the sweep registry (Redis), not in a file.
  */
 export class ArtifactLayout {
   readonly root: string;

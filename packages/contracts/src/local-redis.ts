@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import getPort from 'get-port';
 import { Redis } from 'ioredis';
 
 /** A `redis-server` child process on a loopback port, for demos and tests. */
@@ -28,23 +28,9 @@ export async function redisAnswers(url: string, timeoutMs = 1_000): Promise<bool
   }
 }
 
-/** `port` when it is free on the loopback, else (or for 0) one the system picks. */
+/** `port` when it is free on the loopback, else (or for 0) one the system picks (get-port). */
 export async function freeLoopbackPort(port = 0): Promise<number> {
-  const free = (await listenOnce(port)) ?? (await listenOnce(0));
-  if (free === undefined) throw new Error('no free TCP port on 127.0.0.1');
-  return free;
-}
-
-/** Listens on `port` and lets go again; the port it got, or undefined when it is taken. */
-function listenOnce(port: number): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(undefined));
-    server.listen(port, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : undefined));
-    });
-  });
+  return getPort({ host: '127.0.0.1', ...(port > 0 ? { port } : {}) });
 }
 
 /**

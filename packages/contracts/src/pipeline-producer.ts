@@ -1,6 +1,7 @@
 import { type DatasetSpecInput, datasetId, datasetSpecSchema, SPLITS, shardCount } from '@repo/dataset';
 import { FlowProducer, type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import stringify from 'safe-stable-stringify';
 import { parsePayload, SweepCancelledError, SweepConflictError } from './errors.js';
 import { datasetJobId, reportJobId, shardJobId, trialJobId } from './ids.js';
 import { JOB_OPTIONS } from './job-options.js';
@@ -148,7 +149,7 @@ export class PipelineProducer {
     const result = { sweepId: plan.sweepId, dataset, reportJobId: reportJobId(plan.sweepId), trialJobIds };
     if (!(await this.sweeps.record(plan, dataset.datasetId))) {
       const recorded = await this.sweeps.get(plan.sweepId);
-      if (recorded && canonicalJson(recorded.plan) !== canonicalJson(plan))
+      if (recorded && stringify(recorded.plan) !== stringify(plan))
         throw new SweepConflictError(plan.sweepId);
     }
     if (await this.exists(QUEUES.report, result.reportJobId)) return { ...result, created: false };
@@ -290,13 +291,4 @@ export class PipelineProducer {
     }
     return true;
   }
-}
-
-/** JSON with object keys sorted, so that equal plans compare equal whatever their key order. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
 }

@@ -4,6 +4,8 @@ import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 /**
  * A file written under a temporary name in the same directory and renamed into place on `commit`, so
  * a reader (or a worker that crashed half-way) never sees a partial file under the final name.
+ * Written by hand because a shard is streamed chunk by chunk: write-file-atomic (used for whole
+ * files, such as the manifest) takes the whole content at once.
  */
 export class AtomicFile {
   readonly path: string;
@@ -37,11 +39,6 @@ export class AtomicFile {
     await this.handle.close().catch(() => undefined);
     await rm(this.temp, { force: true });
   }
-}
-
-/** Writes `chunks` to `path` atomically. */
-export async function writeFileAtomic(path: string, chunks: readonly Uint8Array[]): Promise<void> {
-  await withAtomicFile(path, (file) => file.write(...chunks));
 }
 
 /** Runs `fill` on a new AtomicFile at `path`, committing it if `fill` succeeds and deleting it if not. */

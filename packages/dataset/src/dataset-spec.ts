@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import stringify from 'safe-stable-stringify';
 import { z } from 'zod';
 import type { SplitName } from './labels.js';
 
@@ -29,7 +30,7 @@ export type DatasetSpecInput = z.input<typeof datasetSpecSchema>;
 
 /** Content address of a dataset: hex sha256 over the generator version and the canonical spec. */
 export function datasetId(spec: DatasetSpec): string {
-  const canonical = JSON.stringify(spec, Object.keys(spec).sort());
+  const canonical = stringify(spec);
   return createHash('sha256').update(`${GENERATOR_VERSION}\n${canonical}`).digest('hex');
 }
 

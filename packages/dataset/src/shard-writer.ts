@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type AtomicFile, withAtomicFile, writeFileAtomic } from './atomic-file.js';
+import writeFileAtomic from 'write-file-atomic';
+import { type AtomicFile, withAtomicFile } from './atomic-file.js';
 import {
   type DatasetSpec,
   datasetId,
@@ -162,7 +163,7 @@ async function writeManifest(
     splits: { train: split('train'), val: split('val'), test: split('test') },
   };
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, MANIFEST_FILE), [Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`)]);
+  await writeFileAtomic(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
 

@@ -9,7 +9,8 @@ import { deriveSeed } from './seeds.js';
 export function seedDropout(model: LayersModel, stepSeed: number): void {
   model.layers.forEach((layer, index) => {
     if (layer.getClassName() === 'Dropout') {
-      // `seed` is private in the typings but read on every call; it is the only handle on the mask.
+      // No public API sets a Dropout's seed after construction: tfjs-layers keeps it in a field that
+      // its typings mark private and reads on every call. library-internals.test.ts fails if that changes.
       Reflect.set(layer, 'seed', deriveSeed(stepSeed, index));
     }
   });

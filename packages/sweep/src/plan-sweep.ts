@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DatasetSpec } from '@repo/dataset';
 import { parseTrialConfig, TrialConfigError } from '@repo/model/config';
+import stringify from 'safe-stable-stringify';
 import { SweepSpecError } from './errors.js';
 import type { Mode, ObjectiveMetric } from './metrics.js';
 import type { JsonValue, ParameterSpace } from './parameter-space.js';
@@ -50,7 +51,7 @@ export function sweepId(spec: SweepSpec): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 40);
   const hash = createHash('sha256')
-    .update(`${PLANNER_VERSION}\n${canonicalJson(spec)}`)
+    .update(`${PLANNER_VERSION}\n${stringify(spec)}`)
     .digest('hex');
   return `${slug.replace(/-+$/, '') || 'sweep'}-${hash.slice(0, 12)}`;
 }
@@ -167,7 +168,7 @@ function checkConfig(spec: SweepSpec, trial: PlannedTrial): void {
 function observationsOf(space: ParameterSpace, results: readonly TrialResult[]): Observation[] {
   const byConfig = new Map<string, { point: ParameterPoint; values: number[] }>();
   for (const result of results) {
-    const key = canonicalJson(result.config);
+    const key = stringify(result.config);
     const entry = byConfig.get(key) ?? { point: pointOf(space, result.config), values: [] };
     entry.values.push(result.value);
     byConfig.set(key, entry);
@@ -176,13 +177,4 @@ function observationsOf(space: ParameterSpace, results: readonly TrialResult[]):
     point,
     value: values.reduce((sum, value) => sum + value, 0) / values.length,
   }));
-}
-
-/** JSON with object keys sorted at every depth. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    typeof inner === 'object' && inner !== null && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
 }

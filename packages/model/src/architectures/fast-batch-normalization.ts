@@ -3,7 +3,11 @@ import * as tf from '@tensorflow/tfjs-layers';
 
 type BatchNormArgs = Parameters<typeof tf.layers.batchNormalization>[0];
 
-/** The fields of tfjs-layers' BatchNormalization that the training path reads (not in its public types). */
+/**
+ * The fields of tfjs-layers' BatchNormalization that the fast path reads and updates. They are not in
+ * its public types and no public API hands them to a subclass's `call`; library-internals.test.ts
+ * fails if they change.
+ */
 interface BatchNormInternals {
   axis: number;
   momentum: number;

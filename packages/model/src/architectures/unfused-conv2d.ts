@@ -3,7 +3,10 @@ import * as tf from '@tensorflow/tfjs-layers';
 
 type Conv2DArgs = Parameters<typeof tf.layers.conv2d>[0];
 
-/** The fields of tfjs-layers' Conv2D that the unfused call reads (they are not in its public types). */
+/**
+ * The fields of tfjs-layers' Conv2D that the unfused call reads. They are not in its public types and
+ * no public API hands them to a subclass's `call`; library-internals.test.ts fails if they change.
+ */
 interface ConvInternals {
   kernel: { read(): tfc.Tensor4D };
   bias: { read(): tfc.Tensor1D } | null;
