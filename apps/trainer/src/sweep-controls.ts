@@ -2,6 +2,7 @@ import {
   createRedis,
   type EpochRecord,
   PipelineProducer,
+  RungValues,
   SweepCancelledError,
   type SweepInfo,
   SweepRegistry,
@@ -14,11 +15,13 @@ import {
 import {
   bestOf,
   curveFromHistory,
+  isBetter,
+  metricValue,
   OBJECTIVE_METRICS,
   type ObjectiveMetric,
   type SchedulerSpec,
   type SweepSpec,
-  schedulerDecision,
+  schedulerDecisionAt,
   suggestTrials,
   type TrialResult,
 } from '@repo/sweep';
@@ -28,8 +31,8 @@ import { TrialStoppedError } from './errors.js';
 /**
  * What a sweep asks of its trials, through Redis: between epochs, each training epoch is recorded in
  * the sweep's TrialCurves, a cancelled sweep stops its trials (SweepCancelledError), and the sweep's
- * scheduler (ASHA, median stopping), given every trial's curve so far, may stop a trial whose
- * validation figures lag (TrialStoppedError); after a trial, a TPE sweep grows (`afterTrial`).
+ * scheduler (ASHA, median stopping), given every trial's best value so far at this epoch (RungValues),
+ * may stop a trial whose validation figures lag (TrialStoppedError); after a trial, a TPE sweep grows (`afterTrial`).
  * Opens its connection on first use.
  */
 export class SweepControls {
@@ -66,12 +69,16 @@ export class SweepControls {
     if (progress.phase !== 'train') return;
     const scheduler = await this.scheduler(trial.sweepId);
     if (scheduler === undefined) return;
-    const curves = await this.curves().all(trial.sweepId);
-    const asCurve = (trialId: string, history: EpochRecord[]) =>
-      curveFromHistory(trialId, history, scheduler.metric);
-    const own = asCurve(trial.trialId, (curves.get(trial.trialId) ?? []).slice(0, progress.epoch));
-    const others = [...curves].filter(([id]) => id !== trial.trialId).map(([id, h]) => asCurve(id, h));
-    const decision = schedulerDecision(scheduler, own, others);
+    // What the scheduler compares at this epoch: each trial's best value so far, read for this epoch only.
+    const rungs = new RungValues(this.connection(), this.prefix);
+    const { sweepId, trialId } = trial;
+    const value = metricValue(progress, scheduler.metric);
+    const better = (a: number, b: number) => isBetter(a, b, scheduler.mode);
+    const own = { trialId, value: await rungs.record(sweepId, trialId, progress.epoch, value, better) };
+    const peers = [...(await rungs.at(sweepId, progress.epoch))]
+      .filter(([id]) => id !== trialId)
+      .map(([id, best]) => ({ trialId: id, value: best }));
+    const decision = schedulerDecisionAt(scheduler, progress.epoch, own, peers);
     if (decision.action === 'stop') throw new TrialStoppedError(decision.epoch, decision.reason);
   }
 

@@ -45,6 +45,7 @@ export {
   redactRedisUrl,
   waitForRedis,
 } from './redis-connection.js';
+export { RungValues } from './rung-values.js';
 export {
   DEFAULT_OBJECTIVE,
   type SweepObjective,

@@ -30,10 +30,19 @@ export {
 export { formatValue, renderPlan, renderTrialTable } from './render-plan.js';
 export { createRng, type Rng } from './rng.js';
 export { samplePoint, sampleValue } from './sample.js';
-export { type AshaOptions, ashaDecision, isRung } from './schedulers/asha.js';
-export { type MedianStoppingOptions, medianStoppingDecision } from './schedulers/median-stopping.js';
-export { schedulerDecision } from './schedulers/scheduler-decision.js';
-export { curveFromHistory, type SchedulerDecision, type TrialCurve } from './schedulers/trial-curve.js';
+export { type AshaOptions, ashaAtEpoch, ashaDecision, isRung } from './schedulers/asha.js';
+export {
+  type MedianStoppingOptions,
+  medianStoppingAtEpoch,
+  medianStoppingDecision,
+} from './schedulers/median-stopping.js';
+export { schedulerDecision, schedulerDecisionAt } from './schedulers/scheduler-decision.js';
+export {
+  curveFromHistory,
+  type RungValue,
+  type SchedulerDecision,
+  type TrialCurve,
+} from './schedulers/trial-curve.js';
 export {
   type AshaSettings,
   MAX_TRIALS,

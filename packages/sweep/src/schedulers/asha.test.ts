@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AshaOptions, ashaDecision, isRung } from './asha.js';
+import { type AshaOptions, ashaAtEpoch, ashaDecision, isRung } from './asha.js';
 import type { TrialCurve } from './trial-curve.js';
 
 const options: AshaOptions = { metric: 'val_loss', mode: 'min', reductionFactor: 3, gracePeriod: 1 };
@@ -79,5 +79,18 @@ describe('ASHA', () => {
     expect(ashaDecision(options, trials[0] as TrialCurve, trials)).toEqual(
       ashaDecision(options, trials[0] as TrialCurve, [...trials].reverse()),
     );
+  });
+
+  it('decides the same from rung values alone (each trial’s best up to the epoch) as from whole curves', () => {
+    const others = [curve('t0', 3, 1, 2), curve('t2', 2, 2, 5), curve('t3', 4, 4, 4), curve('t4', 9)];
+    for (const own of [curve('t1', 5, 0.5, 9), curve('t1', 5, 6, 7), curve('t1', 2, 2, 2)]) {
+      const best = (c: TrialCurve) => Math.min(...c.values.slice(0, 3));
+      const peers = others
+        .filter((c) => c.values.length >= 3)
+        .map((c) => ({ trialId: c.trialId, value: best(c) }));
+      expect(ashaAtEpoch(options, 3, { trialId: 't1', value: best(own) }, peers)).toEqual(
+        ashaDecision(options, own, others),
+      );
+    }
   });
 });

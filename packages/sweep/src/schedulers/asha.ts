@@ -1,5 +1,12 @@
 import { isBetter, type Mode, type ObjectiveMetric } from '../metrics.js';
-import { bestUntil, type SchedulerDecision, show, type TrialCurve } from './trial-curve.js';
+import {
+  peersAt,
+  type RungValue,
+  rungValue,
+  type SchedulerDecision,
+  show,
+  type TrialCurve,
+} from './trial-curve.js';
 
 /** ASHA's settings (see SweepSpec's scheduler). */
 export interface AshaOptions {
@@ -26,7 +33,7 @@ export function isRung(options: AshaOptions, epoch: number): boolean {
  * Asynchronous successive halving, as a stopping rule: when a trial finishes a rung epoch, it ranks
  * among every trial that has reached that rung by its best value up to the rung (ties broken by trial
  * id); the top ⌈n/η⌉ go on, the rest stop. Between rungs every trial goes on. Pure: the decision
- * depends only on the curves given.
+ * depends only on the curves given (see `ashaAtEpoch` for the same rule on rung values alone).
  */
 export function ashaDecision(
   options: AshaOptions,
@@ -34,19 +41,34 @@ export function ashaDecision(
   others: readonly TrialCurve[],
 ): SchedulerDecision {
   const epoch = trial.values.length;
+  return ashaAtEpoch(
+    options,
+    epoch,
+    rungValue(trial, epoch, options.mode),
+    peersAt(others, trial, epoch, options.mode),
+  );
+}
+
+/**
+ * ASHA at `epoch` from rung values only: `own` is the trial's best value up to the epoch, `peers` the
+ * same for every other trial that has reached it (what a trainer reads from the sweep's store).
+ */
+export function ashaAtEpoch(
+  options: AshaOptions,
+  epoch: number,
+  own: RungValue,
+  peers: readonly RungValue[],
+): SchedulerDecision {
   if (!isRung(options, epoch)) {
     return { action: 'continue', epoch, reason: `epoch ${epoch} is not a rung (${describeRungs(options)})` };
   }
-  const own = bestUntil(trial, epoch, options.mode);
-  const peers = others.filter((other) => other.trialId !== trial.trialId && other.values.length >= epoch);
-  const ahead = peers.filter((peer) => {
-    const value = bestUntil(peer, epoch, options.mode);
-    return (
-      isBetter(value, own, options.mode) ||
-      (sameRank(value, own, options.mode) && peer.trialId < trial.trialId)
-    );
-  }).length;
-  const reached = peers.length + 1;
+  const others = peers.filter((peer) => peer.trialId !== own.trialId);
+  const ahead = others.filter(
+    (peer) =>
+      isBetter(peer.value, own.value, options.mode) ||
+      (sameRank(peer.value, own.value, options.mode) && peer.trialId < own.trialId),
+  ).length;
+  const reached = others.length + 1;
   const keep = Math.ceil(reached / options.reductionFactor);
   const rank = ahead + 1;
   const action = rank <= keep ? 'continue' : 'stop';
@@ -54,7 +76,7 @@ export function ashaDecision(
     action,
     epoch,
     reason:
-      `rung ${epoch}: best ${options.metric} ${show(own)} ranks ${rank} of ${reached} trial${reached === 1 ? '' : 's'} ` +
+      `rung ${epoch}: best ${options.metric} ${show(own.value)} ranks ${rank} of ${reached} trial${reached === 1 ? '' : 's'} ` +
       `at this rung; the top ${keep} (1/${options.reductionFactor}) go on`,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type MedianStoppingOptions, medianStoppingDecision } from './median-stopping.js';
-import { schedulerDecision } from './scheduler-decision.js';
+import { schedulerDecision, schedulerDecisionAt } from './scheduler-decision.js';
 import { curveFromHistory, type TrialCurve } from './trial-curve.js';
 
 const options: MedianStoppingOptions = { metric: 'val_loss', mode: 'min', gracePeriod: 2, minTrials: 3 };
@@ -79,5 +79,20 @@ describe('schedulerDecision', () => {
     expect(curveFromHistory('t', history, 'val_loss')).toEqual({ trialId: 't', values: [1.1, 0.7] });
     expect(curveFromHistory('t', history, 'val_shape_acc').values).toEqual([0.5, 0.8]);
     expect(curveFromHistory('t', history, 'val_colour_acc').values).toEqual([Number.NaN, Number.NaN]);
+  });
+
+  it('decides the same through schedulerDecisionAt from each trial’s best so far at the epoch', () => {
+    const spec = { kind: 'median', metric: 'val_loss', mode: 'min', gracePeriod: 2, minTrials: 2 } as const;
+    const others = [curve('a', 1, 0.5), curve('b', 2, 3), curve('c', 4, 0.2), curve('d', 1)];
+    for (const own of [curve('t', 3, 2.5), curve('t', 0.1, 3), curve('t', 3)]) {
+      const epoch = own.values.length;
+      const best = (c: TrialCurve) => Math.min(...c.values.slice(0, epoch));
+      const peers = others
+        .filter((c) => c.values.length >= epoch)
+        .map((c) => ({ trialId: c.trialId, value: best(c) }));
+      expect(schedulerDecisionAt(spec, epoch, { trialId: 't', value: best(own) }, peers)).toEqual(
+        schedulerDecision(spec, own, others),
+      );
+    }
   });
 });

@@ -1,5 +1,12 @@
 import { isBetter, type Mode, type ObjectiveMetric } from '../metrics.js';
-import { bestUntil, type SchedulerDecision, show, type TrialCurve } from './trial-curve.js';
+import {
+  peersAt,
+  type RungValue,
+  rungValue,
+  type SchedulerDecision,
+  show,
+  type TrialCurve,
+} from './trial-curve.js';
 
 /** Median stopping's settings (see SweepSpec's scheduler). */
 export interface MedianStoppingOptions {
@@ -23,6 +30,21 @@ export function medianStoppingDecision(
   others: readonly TrialCurve[],
 ): SchedulerDecision {
   const epoch = trial.values.length;
+  return medianStoppingAtEpoch(
+    options,
+    epoch,
+    rungValue(trial, epoch, options.mode),
+    peersAt(others, trial, epoch, options.mode),
+  );
+}
+
+/** Median stopping at `epoch` from best-so-far values only (`own`, and every other trial that reached the epoch). */
+export function medianStoppingAtEpoch(
+  options: MedianStoppingOptions,
+  epoch: number,
+  own: RungValue,
+  peers: readonly RungValue[],
+): SchedulerDecision {
   if (epoch < options.gracePeriod) {
     return {
       action: 'continue',
@@ -30,26 +52,25 @@ export function medianStoppingDecision(
       reason: `epoch ${epoch} is within the grace period (${options.gracePeriod})`,
     };
   }
-  const peers = others.filter((other) => other.trialId !== trial.trialId && other.values.length >= epoch);
-  if (peers.length < options.minTrials) {
+  const others = peers.filter((peer) => peer.trialId !== own.trialId);
+  if (others.length < options.minTrials) {
     return {
       action: 'continue',
       epoch,
-      reason: `${peers.length} other trial${peers.length === 1 ? ' has' : 's have'} reached epoch ${epoch}; ${options.minTrials} needed to judge`,
+      reason: `${others.length} other trial${others.length === 1 ? ' has' : 's have'} reached epoch ${epoch}; ${options.minTrials} needed to judge`,
     };
   }
-  const own = bestUntil(trial, epoch, options.mode);
   const median = medianOf(
-    peers.map((peer) => bestUntil(peer, epoch, options.mode)),
+    others.map((peer) => peer.value),
     options.mode,
   );
-  const worse = isBetter(median, own, options.mode);
+  const worse = isBetter(median, own.value, options.mode);
   return {
     action: worse ? 'stop' : 'continue',
     epoch,
     reason:
-      `best ${options.metric} ${show(own)} by epoch ${epoch} is ${worse ? 'worse than' : 'no worse than'} ` +
-      `the median ${show(median)} of ${peers.length} other trials`,
+      `best ${options.metric} ${show(own.value)} by epoch ${epoch} is ${worse ? 'worse than' : 'no worse than'} ` +
+      `the median ${show(median)} of ${others.length} other trials`,
   };
 }
 

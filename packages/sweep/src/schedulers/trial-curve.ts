@@ -33,6 +33,29 @@ export function bestUntil(curve: TrialCurve, epoch: number, mode: Mode): number 
   return bestOf(curve.values.slice(0, epoch), mode);
 }
 
+/** A trial's best value of the metric up to an epoch: all a scheduler compares at that epoch. */
+export interface RungValue {
+  trialId: string;
+  value: number;
+}
+
+/** The trial's rung value at `epoch`. */
+export function rungValue(curve: TrialCurve, epoch: number, mode: Mode): RungValue {
+  return { trialId: curve.trialId, value: bestUntil(curve, epoch, mode) };
+}
+
+/** The rung values at `epoch` of the other trials that have reached it. */
+export function peersAt(
+  others: readonly TrialCurve[],
+  trial: TrialCurve,
+  epoch: number,
+  mode: Mode,
+): RungValue[] {
+  return others
+    .filter((other) => other.trialId !== trial.trialId && other.values.length >= epoch)
+    .map((other) => rungValue(other, epoch, mode));
+}
+
 /** A value for a reason line. */
 export function show(value: number): string {
   return Number.isNaN(value) ? 'NaN' : Number(value.toPrecision(4)).toString();
