@@ -3,6 +3,7 @@ import { benchAggregateCommand } from './bench-aggregate.js';
 import { benchGenerateCommand } from './bench-generate.js';
 import { benchQueueCommand } from './bench-queue.js';
 import { benchReportCommand } from './bench-report.js';
+import { benchStartupCommand } from './bench-startup.js';
 import { benchSweepCommand } from './bench-sweep.js';
 import { benchTrainCommand } from './bench-train.js';
 
@@ -16,6 +17,7 @@ export function createBenchProgram(): Command {
   bench.addCommand(benchGenerateCommand());
   bench.addCommand(benchQueueCommand());
   bench.addCommand(benchReportCommand());
+  bench.addCommand(benchStartupCommand());
   bench.addCommand(benchSweepCommand());
   bench.addCommand(benchTrainCommand());
   return bench;
