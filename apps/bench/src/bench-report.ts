@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
+import { intOption } from '@repo/cli/options';
+import { findInRepo } from '@repo/cli/repo-paths';
+import { renderReportTable } from '@repo/cli/report-table';
+import { startWorker, stopWorkers } from '@repo/cli/worker-processes';
 import {
   ArtifactLayout,
   createRedis,
@@ -17,10 +21,6 @@ import { median } from '@repo/metrics';
 import { loadReport, writeSyntheticSweep } from '@repo/report-view';
 import { Command } from 'commander';
 import type { Redis } from 'ioredis';
-import { intOption } from '@repo/cli/options';
-import { findInRepo } from '@repo/cli/repo-paths';
-import { startWorker, stopWorkers } from '@repo/cli/worker-processes';
-import { renderReportTable } from '@repo/cli/report-table';
 
 const run = promisify(execFile);
 // The built `mtl`, timed as a whole process.
