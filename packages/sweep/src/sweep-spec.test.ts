@@ -17,7 +17,7 @@ function issuesOf(text: string): SweepSpecError {
 }
 
 describe('parseSweepSpec: good files', () => {
-  it.each(['seed.yaml', 'quick.yaml'])('examples/%s validates', async (name) => {
+  it.each(['seed.yaml', 'quick.yaml', 'seed-quick.yaml'])('examples/%s validates', async (name) => {
     const spec = await loadSweepSpec(new URL(name, examples).pathname);
     expect(spec.parameters.find((p) => p.name === 'arch')).toBeDefined();
   });
