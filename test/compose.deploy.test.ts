@@ -117,8 +117,8 @@ describe('docker compose on a real engine', () => {
       'ls node_modules/.pnpm; echo ---; find apps packages -maxdepth 2 -name src -o -maxdepth 2 -name test; echo ---; find / -xdev -name "libtensorflow*.so*" 2>/dev/null | head -n 1',
     ]);
     const [store = '', sources = '', native = ''] = listing.split('---\n');
-    // playwright-core is not among them: `mtl bench report` drives Chromium with it, so the CLI
-    // depends on it at run time (no browser is downloaded with it).
+    // playwright-core is not among them: apps/bench (`mtl-bench report`) drives Chromium with it at
+    // run time (no browser is downloaded with it).
     for (const tool of ['vitest', '@biomejs', 'turbo', 'testcontainers', 'vite@']) {
       expect(store.split('\n').filter((dir) => dir.startsWith(tool))).toEqual([]);
     }
