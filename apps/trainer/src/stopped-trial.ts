@@ -15,6 +15,8 @@ export interface StoppedTrial {
   stop: TrialStoppedError;
   /** The training epochs it ran (from the sweep's TrialCurves, resumed epochs included). */
   history: EpochRecord[];
+  /** Awaited before each file is written: throws once the trial is another worker's. */
+  confirmLease: () => Promise<void>;
 }
 
 /**
@@ -65,8 +67,13 @@ export async function recordStoppedTrial(stopped: StoppedTrial): Promise<TrialSu
     trainMs: 0,
     ...stopped.attempt.usage(),
   };
-  await dir.writeJson('history.json', { train: history });
-  await dir.writeJson('summary.json', summary);
-  await dir.writeJson('run.json', record);
+  for (const [name, value] of [
+    ['history.json', { train: history }],
+    ['summary.json', summary],
+    ['run.json', record],
+  ] as const) {
+    await stopped.confirmLease();
+    await dir.writeJson(name, value);
+  }
   return summary;
 }

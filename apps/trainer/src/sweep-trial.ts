@@ -27,6 +27,8 @@ export interface TrialContext {
   checkOrphaned: () => void;
   /** Awaited before every write to the trial directory; throws once the trial is another worker's. */
   confirmLease: () => Promise<void>;
+  /** Named in the trial's checkpoints (`host/pid` of this sandbox): which worker wrote them. */
+  writer: string;
   onProgress: (progress: TrialProgress) => Promise<void>;
   log: Logger;
 }
@@ -74,6 +76,7 @@ export async function runSweepTrial(
       ...(context.signal ? { signal: context.signal } : {}),
       onBatch: context.checkOrphaned,
       beforeWrite: context.confirmLease,
+      checkpointWriter: context.writer,
       onEpoch: (phase, entry, progress) =>
         context.onProgress({ phase, ...progress, train: entry.train, val: entry.val }),
       beforeRecord: async ({ record, trained, trainMs }) => {
@@ -91,6 +94,7 @@ export async function runSweepTrial(
           ...context.attempt.usage(),
         };
         // summary.json first: run.json's presence means the trial is complete.
+        await context.confirmLease();
         await dir.writeJson('summary.json', summary);
       },
     },

@@ -3,6 +3,7 @@ import { QUEUES, type TrialProgress, type TrialSummary } from '@repo/contracts';
 import { type ChildPool, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { watchLeases } from './lease-watchdog.js';
 
 export interface TrainerWorkerDeps {
   /** A worker connection (`maxRetriesPerRequest: null`); stays the caller's. */
@@ -64,6 +65,7 @@ export async function createTrainerWorker(deps: TrainerWorkerDeps): Promise<Trai
   worker.on('failed', (job, error) =>
     logger.error({ jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'trial failed'),
   );
+  const stopWatching = watchLeases(worker, deps.lockDuration ?? 30_000, logger);
   await warmUpSandbox(worker, processorFile);
   worker.run().catch((error: unknown) => logger.error({ err: error }, 'worker stopped'));
   let closing: Promise<void> | undefined;
@@ -74,6 +76,7 @@ export async function createTrainerWorker(deps: TrainerWorkerDeps): Promise<Trai
         const closed = worker.close();
         worker.cancelAllJobs('worker shutting down');
         await closed;
+        stopWatching();
       })();
       return closing;
     },

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
 import { TrialLeaseLostError } from './errors.js';
+import { LEASE_LOST } from './lease-watchdog.js';
 import { TrialLease } from './trial-lease.js';
 
 const SHORT_LOCK_MS = 1_000;
@@ -51,6 +52,32 @@ describe('TrialLease', () => {
     await sleep(SHORT_LOCK_MS * 1.5);
     // Without the extension the 1 s lock would have lapsed by now.
     await expect(lease.confirm(job.id!, 'token-a')).resolves.toBeUndefined();
+  });
+
+  it('gives the trial up at once when its worker found the lock lapsed, even with Redis out of reach', async () => {
+    const unreachable = new TrialLease('redis://127.0.0.1:1', prefix, 5_000);
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(LEASE_LOST), 300);
+    try {
+      await expect(unreachable.confirm('trial-x', 'token-a', abort.signal)).rejects.toThrow(
+        TrialLeaseLostError,
+      );
+      // Shutting down is not losing the lease: that abort leaves the confirmation waiting for Redis.
+      const shutdown = new AbortController();
+      shutdown.abort('worker shutting down');
+      const waiting = unreachable.confirm('trial-x', 'token-a', shutdown.signal);
+      expect(
+        await Promise.race([
+          waiting.then(
+            () => 'settled',
+            () => 'settled',
+          ),
+          sleep(500),
+        ]),
+      ).toBeUndefined();
+    } finally {
+      await unreachable.close();
+    }
   });
 
   it('refuses another token, a lapsed lock and an unknown job', async () => {

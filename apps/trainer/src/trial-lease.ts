@@ -1,6 +1,7 @@
 import { createRedis, QUEUES } from '@repo/contracts';
 import { Job, Queue } from 'bullmq';
 import { TrialLeaseLostError } from './errors.js';
+import { LEASE_LOST } from './lease-watchdog.js';
 
 /**
  * The fence between trainers and a trial's shared directory. The BullMQ job lock is the lease: a
@@ -22,19 +23,32 @@ export class TrialLease {
     private readonly lockDuration: number,
   ) {}
 
-  /** Resolves while job `jobId` is locked by `token` (extending the lock); else TrialLeaseLostError. */
-  async confirm(jobId: string, token: string): Promise<void> {
+  /**
+   * Resolves while job `jobId` is locked by `token` (extending the lock); else TrialLeaseLostError.
+   * Also rejects at once, even while Redis is out of reach, once `signal` aborts with LEASE_LOST: the
+   * worker process found the lock lapsed (see lease-watchdog).
+   */
+  async confirm(jobId: string, token: string, signal?: AbortSignal): Promise<void> {
     this.queue ??= new Queue(QUEUES.train, {
       connection: createRedis(this.redisUrl, { role: 'worker' }),
       prefix: this.prefix,
     });
-    for (;;) {
-      const asked = Date.now();
-      const job = await Job.fromId(this.queue, jobId);
-      const held = job !== undefined && (await job.extendLock(token, this.lockDuration)) === 1;
-      if (!held) throw new TrialLeaseLostError(jobId);
-      if (Date.now() - asked < this.lockDuration / 2) return;
+    const lapsed = leaseLapsed(jobId, signal);
+    try {
+      for (;;) {
+        const asked = Date.now();
+        const held = await Promise.race([this.extend(jobId, token), lapsed.promise]);
+        if (!held) throw new TrialLeaseLostError(jobId);
+        if (Date.now() - asked < this.lockDuration / 2) return;
+      }
+    } finally {
+      lapsed.dispose();
     }
+  }
+
+  private async extend(jobId: string, token: string): Promise<boolean> {
+    const job = await Job.fromId(this.queue!, jobId);
+    return job !== undefined && (await job.extendLock(token, this.lockDuration)) === 1;
   }
 
   async close(): Promise<void> {
@@ -42,4 +56,19 @@ export class TrialLease {
     await this.queue?.close();
     if (connection && 'disconnect' in connection) connection.disconnect();
   }
+}
+
+/** Rejects with TrialLeaseLostError once `signal` aborts with LEASE_LOST (at once if it has). */
+function leaseLapsed(jobId: string, signal: AbortSignal | undefined) {
+  let onAbort = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      if (signal?.reason === LEASE_LOST) reject(new TrialLeaseLostError(jobId));
+    };
+  });
+  // Never left unhandled: only one of the race's sides matters.
+  promise.catch(() => {});
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  return { promise, dispose: () => signal?.removeEventListener('abort', onAbort) };
 }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import {
   ArtifactLayout,
   createLogger,
@@ -24,6 +25,7 @@ import { AttemptClock } from './attempt-clock.js';
 import { DatasetGeneration } from './dataset-generation.js';
 import { readTrainerEnv } from './env.js';
 import { DatasetNotReadyError, TrialLeaseLostError, TrialStoppedError } from './errors.js';
+import { LEASE_LOST } from './lease-watchdog.js';
 import { guardAgainstOrphaning } from './orphan-guard.js';
 import { recordStoppedTrial } from './stopped-trial.js';
 import { SweepControls } from './sweep-controls.js';
@@ -74,7 +76,7 @@ export default async function processTrial(
     const setup = parseTrialConfig(trial.config, { imageSize: trial.dataset.imageSize, seed: trial.seed });
     await controls.checkCancelled(trial.sweepId);
     const attempt = new AttemptClock();
-    const confirmLease = () => lease.confirm(job.id, token ?? '');
+    const confirmLease = () => lease.confirm(job.id, token ?? '', signal);
     let summary: TrialSummary;
     try {
       summary = await runSweepTrial(trial, setup, {
@@ -85,6 +87,7 @@ export default async function processTrial(
         signal,
         checkOrphaned,
         confirmLease,
+        writer: `${hostname()}/${process.pid}`,
         onProgress: async (progress) => {
           await job.updateProgress(progress);
           await controls.afterEpoch(trial, progress);
@@ -95,7 +98,6 @@ export default async function processTrial(
       if (!(error instanceof TrialStoppedError)) throw error;
       log.info({ epoch: error.epoch, reason: error.reason }, 'stopped by the sweep scheduler');
       const history = await controls.history(trial);
-      await confirmLease();
       summary = await recordStoppedTrial({
         trial,
         layout,
@@ -104,6 +106,7 @@ export default async function processTrial(
         attempt,
         stop: error,
         history,
+        confirmLease,
       });
     }
     // Before this job completes, so the sweep's report keeps waiting for what it adds.
@@ -131,10 +134,11 @@ export default async function processTrial(
       await job.moveToDelayed(Date.now() + env.DATASET_POLL_MS, token);
       throw new DelayedError();
     }
-    if (error instanceof TrialLeaseLostError) {
-      // Another worker owns the trial now: this attempt ends here, and the job's state is not ours to change.
-      log.warn({ err: error }, 'trial lease lost; stopped without writing');
-      throw error;
+    if (error instanceof TrialLeaseLostError || leaseLost(error, signal)) {
+      // Another worker may own the trial now: this attempt ends here, and the job's state is not ours to change.
+      const completedEpochs = error instanceof TrainingAbortedError ? error.completedEpochs : undefined;
+      log.warn({ err: error, completedEpochs }, 'trial lease lost; stopped without writing');
+      throw error instanceof TrialLeaseLostError ? error : new TrialLeaseLostError(job.id);
     }
     if (error instanceof TrainingAbortedError) {
       log.info({ completedEpochs: error.completedEpochs }, 'handing the trial back (worker shutting down)');
@@ -147,4 +151,9 @@ export default async function processTrial(
     }
     throw error;
   }
+}
+
+/** Training aborted because the worker found the trial's job lock lapsed (see lease-watchdog). */
+function leaseLost(error: unknown, signal: AbortSignal | undefined): boolean {
+  return error instanceof TrainingAbortedError && signal?.reason === LEASE_LOST;
 }

@@ -24,6 +24,8 @@ export interface CheckpointState {
   finished: boolean;
   earlyStopping: EarlyStoppingState;
   history: HistoryEntry[];
+  /** Who wrote it (a trainer names its sandbox, `host/pid`): shows which of two workers a checkpoint came from. */
+  writer?: string;
 }
 
 /**

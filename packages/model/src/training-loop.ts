@@ -55,6 +55,8 @@ export interface TrainHooks {
    * here that its trial is still its own). Default: none.
    */
   beforeCheckpoint?: () => Promise<void>;
+  /** Recorded in each checkpoint written (`CheckpointState.writer`). Default: none. */
+  checkpointWriter?: string;
 }
 
 export interface TrainResult {
@@ -138,6 +140,7 @@ export async function runPhase(
           finished,
           earlyStopping: stopping.state,
           history,
+          ...(hooks.checkpointWriter !== undefined ? { writer: hooks.checkpointWriter } : {}),
         });
       }
       await hooks.onEpoch?.(entry, {

@@ -45,10 +45,13 @@ export interface TrialRunHooks {
   /** Called between batches. */
   onBatch?: () => void;
   /**
-   * Awaited before every write to the trial directory (each epoch checkpoint, then the results): a
-   * sweep's trainer confirms there that the trial is still its own, and throws if not.
+   * Awaited before every write to the trial directory (each epoch checkpoint, each result file, the
+   * checkpoints' removal): a sweep's trainer confirms there that the trial is still its own, and throws
+   * if not. `beforeRecord` calls it itself for the files it writes.
    */
   beforeWrite?: () => Promise<void>;
+  /** Named in every epoch checkpoint written (`CheckpointState.writer`). */
+  checkpointWriter?: string;
   /** Called after every epoch of either phase, awaited (a sweep's scheduler may stop the trial here). */
   onEpoch?: (phase: TrialPhase, entry: HistoryEntry, progress: EpochProgress) => void | Promise<void>;
   /** Called once the model is built, before training. */
@@ -81,11 +84,15 @@ export async function runTrial(run: TrialRun, hooks: TrialRunHooks = {}): Promis
   try {
     const { trained, tuned, trainMs } = await fit(model, run, hooks);
     const { evaluation, predictions } = evaluateTrial(model, await dataset.readSplit('test'));
-    await hooks.beforeWrite?.();
-    await dir.writeModel((modelDir) => saveModel(model, modelDir));
-    await dir.writeJson('history.json', { train: trained.history, fineTune: tuned?.history });
-    await dir.writeJson('confusion.json', confusionMatrices(evaluation));
-    await dir.writeJson('predictions.json', predictions);
+    // Each write proves first that the trial is still this run's: a lease lost in between stops the rest.
+    const fenced = async (write: () => Promise<void>) => {
+      await hooks.beforeWrite?.();
+      await write();
+    };
+    await fenced(() => dir.writeModel((modelDir) => saveModel(model, modelDir)));
+    await fenced(() => dir.writeJson('history.json', { train: trained.history, fineTune: tuned?.history }));
+    await fenced(() => dir.writeJson('confusion.json', confusionMatrices(evaluation)));
+    await fenced(() => dir.writeJson('predictions.json', predictions));
     const record = completedRunRecord({
       runId: run.runId,
       ...(run.sweepId !== undefined ? { sweepId: run.sweepId } : {}),
@@ -103,8 +110,8 @@ export async function runTrial(run: TrialRun, hooks: TrialRunHooks = {}): Promis
     });
     const result: TrialRunResult = { record, trained, ...(tuned ? { tuned } : {}), evaluation, trainMs };
     await hooks.beforeRecord?.(result);
-    await dir.writeJson('run.json', record);
-    await dir.dropCheckpoints();
+    await fenced(() => dir.writeJson('run.json', record));
+    await fenced(() => dir.dropCheckpoints());
     return result;
   } finally {
     model.dispose();
@@ -123,6 +130,7 @@ async function fit(model: LayersModel, run: TrialRun, hooks: TrialRunHooks) {
     ...(hooks.signal ? { signal: hooks.signal } : {}),
     checkpointFile,
     ...(hooks.beforeWrite ? { beforeCheckpoint: hooks.beforeWrite } : {}),
+    ...(hooks.checkpointWriter !== undefined ? { checkpointWriter: hooks.checkpointWriter } : {}),
     ...(hooks.onBatch ? { onBatch: hooks.onBatch } : {}),
     onEpoch: (entry, progress) => hooks.onEpoch?.(phase, entry, progress),
   });
