@@ -1,5 +1,6 @@
 import {
   type ArtifactLayout,
+  DEFAULT_OBJECTIVE,
   JOB_NAMES,
   PayloadError,
   parsePayload,
@@ -9,6 +10,7 @@ import {
   reportJobSchema,
   SweepRegistry,
 } from '@repo/contracts';
+import { reportObjectiveFor } from '@repo/metrics';
 import type { ReportView } from '@repo/report-view';
 import { type Job, Queue, UnrecoverableError, WaitingChildrenError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -90,8 +92,9 @@ async function reportSweep(
     throw error;
   }
   const registry = new SweepRegistry(deps.connection, deps.prefix);
+  const info = await registry.get(sweep.sweepId);
   // A TPE sweep's trials added while it ran are in the registry, not in the job's data.
-  const registered = (await registry.trials(sweep.sweepId)).map((trial) => trial.trialId);
+  const registered = (await registry.trials(sweep.sweepId, info)).map((trial) => trial.trialId);
   const trialIds = [...new Set([...sweep.trialIds, ...registered])];
   sweep = { ...sweep, trialIds };
   const outcomes = await collectTrialOutcomes(job, {
@@ -99,7 +102,9 @@ async function reportSweep(
     trialIds,
     cancelled: await registry.isCancelled(sweep.sweepId),
   });
-  const { file, report } = await writeSweepReport(deps.layout, sweep, outcomes);
+  // The report ranks by the sweep's own objective, measured on test (or by combined, for a loss).
+  const objective = reportObjectiveFor(info?.plan.objective ?? DEFAULT_OBJECTIVE);
+  const { file, report } = await writeSweepReport(deps.layout, sweep, outcomes, { objective });
   await registry.markReported(sweep.sweepId, file);
   return { file, counts: report.counts };
 }

@@ -1,5 +1,6 @@
 import {
   createRedis,
+  DEFAULT_OBJECTIVE,
   type EpochRecord,
   PipelineProducer,
   RungValues,
@@ -73,7 +74,7 @@ export class SweepControls {
     const rungs = new RungValues(this.connection(), this.prefix);
     const { sweepId, trialId } = trial;
     const value = metricValue(progress, scheduler.metric);
-    const better = (a: number, b: number) => isBetter(a, b, scheduler.mode);
+    const better = (a: number, b: number) => isBetter(a, b, scheduler.direction);
     const own = { trialId, value: await rungs.record(sweepId, trialId, progress.epoch, value, better) };
     const peers = [...(await rungs.at(sweepId, progress.epoch))]
       .filter(([id]) => id !== trialId)
@@ -96,9 +97,12 @@ export class SweepControls {
     // The plan's spec was validated by `mtl sweep` (planSweep) before it was recorded.
     const spec = info.plan.tpe.spec as unknown as SweepSpec;
     if (spec.search.kind !== 'tpe') return [];
-    const { metric, mode } = spec.search;
+    const { metric, direction } = info.plan.objective ?? DEFAULT_OBJECTIVE;
     const history = await this.history(trial);
-    const value = bestOf(curveFromHistory(trial.trialId, history, metric).values, mode);
+    const value = bestOf(
+      curveFromHistory(trial.trialId, history, metric as ObjectiveMetric).values,
+      direction,
+    );
     if (Number.isNaN(value)) return [];
     const progress = new TpeProgress(this.connection(), this.prefix);
     const ended = await progress.recordResult(trial.sweepId, trial.trialId, value);

@@ -16,7 +16,13 @@ describe('schedulers applied by the trainer', () => {
           // Its validation loss weighs every head 50 times: far above the good trial's at every epoch.
           { trialId: 'bad', config: { lossWeights: { position: 50, shape: 50, colour: 50 } } },
         ]),
-        scheduler: { kind: 'median', metric: 'val_loss', mode: 'min', gracePeriod: 1, minTrials: 1 } as const,
+        scheduler: {
+          kind: 'median',
+          metric: 'val_loss',
+          direction: 'minimize',
+          gracePeriod: 1,
+          minTrials: 1,
+        } as const,
       };
       // One trainer takes the trials in order: `good` has an epoch 1 to compare with when `bad` gets there.
       fixture.start('generator');

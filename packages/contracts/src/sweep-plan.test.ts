@@ -34,6 +34,19 @@ describe('sweepPlanSchema', () => {
     });
   });
 
+  it('reads the objective and scheduler of a plan registered before direction replaced mode', () => {
+    const parsed = sweepPlanSchema.parse({
+      ...plan,
+      objective: { metric: 'val_shape_acc', mode: 'max' },
+      scheduler: { kind: 'median', metric: 'val_loss', mode: 'min', gracePeriod: 1, minTrials: 2 },
+    });
+    expect(parsed.objective).toEqual({ metric: 'val_shape_acc', direction: 'maximize' });
+    expect(parsed.scheduler).toMatchObject({ metric: 'val_loss', direction: 'minimize' });
+    expect(
+      sweepPlanSchema.safeParse({ ...plan, objective: { metric: 'val_loss', mode: 'low' } }).success,
+    ).toBe(false);
+  });
+
   it('names a duplicate trial id', () => {
     const duplicate = { ...plan, trials: [plan.trials[0], plan.trials[0]] };
     expect(() => parsePayload(sweepPlanSchema, duplicate, 'sweep plan')).toThrow(

@@ -69,7 +69,7 @@ describe('SweepStatusReader', () => {
           await curves.record(sweepId, trialId, {
             epoch: i + 1,
             train: { loss },
-            val: { loss, shape_acc: 1 - loss / 3 },
+            val: { loss, position_mae: 10 * loss, shape_acc: 1 - loss / 3, colour_acc: 1 },
           });
           await job.updateProgress({
             phase: 'train',
@@ -92,6 +92,9 @@ describe('SweepStatusReader', () => {
     return { worker, release, settled, started: () => started };
   }
 
+  // The default objective, val_combined = position MAE + 100 × (shape error + colour error): 43⅓ × loss here.
+  const combined = (loss: number) => 10 * loss + (100 * loss) / 3;
+
   it('reports each trial with its state, progress and objective, the counts and the best trial', async () => {
     await producer.enqueueSweep(plan('sw', ['good', 'pruned', 'bad', 'slow']));
     expect((await reader.status('sw'))?.state).toBe('queued');
@@ -103,10 +106,11 @@ describe('SweepStatusReader', () => {
       const status = await reader.status('sw');
       expect(status).toMatchObject({
         state: 'running',
-        objective: { metric: 'val_loss', mode: 'min' },
+        objective: { metric: 'val_combined', direction: 'minimize' },
         counts: { total: 4, done: 2, failed: 1, running: 1, waiting: 0, cancelled: 0 },
-        best: { trialId: 'good', value: 0.4 },
+        best: { trialId: 'good' },
       });
+      expect(status?.best?.value).toBeCloseTo(combined(0.4), 10);
       expect(status?.trials.map((t) => [t.trialId, t.state])).toEqual([
         ['good', 'completed'],
         ['pruned', 'stopped'],
@@ -117,12 +121,13 @@ describe('SweepStatusReader', () => {
       expect(good).toMatchObject({
         jobId: trialJobId('sw', 'good'),
         attempts: 1,
-        objective: 0.4,
         progress: { phase: 'train', epoch: 2, epochs: 2, val: { loss: 0.4 } },
       });
       expect(pruned?.reason).toBe('rung 1: ranks 2 of 2');
       expect(bad?.reason).toBe('TrialConfigError: arch: unknown');
-      expect(slow).toMatchObject({ progress: { epoch: 1, epochs: 2 }, objective: 1.5 });
+      expect(good?.objective).toBeCloseTo(combined(0.4), 10);
+      expect(slow).toMatchObject({ progress: { epoch: 1, epochs: 2 } });
+      expect(slow?.objective).toBeCloseTo(combined(1.5), 10);
     } finally {
       trainer.release();
       await trainer.worker.close();
@@ -132,13 +137,16 @@ describe('SweepStatusReader', () => {
   it('a sweep whose trials all failed is failed; an objective in the plan ranks by it', async () => {
     await producer.enqueueSweep({
       ...plan('all-bad', ['bad']),
-      objective: { metric: 'val_shape_acc', mode: 'max' },
+      objective: { metric: 'val_shape_acc', direction: 'maximize' },
     });
     const trainer = await runTrials(1);
     await trainer.settled;
     await trainer.worker.close();
     const status = await reader.status('all-bad');
-    expect(status).toMatchObject({ state: 'failed', objective: { metric: 'val_shape_acc', mode: 'max' } });
+    expect(status).toMatchObject({
+      state: 'failed',
+      objective: { metric: 'val_shape_acc', direction: 'maximize' },
+    });
     expect(status?.best).toBeUndefined();
   });
 

@@ -1,3 +1,4 @@
+import { validationValue } from '@repo/metrics';
 import { type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { failureCode, SweepCancelledError } from './errors.js';
@@ -114,7 +115,7 @@ export class SweepStatusReader {
   async status(sweepId: string): Promise<SweepStatus | undefined> {
     const sweep = await this.registry.get(sweepId);
     if (sweep === undefined) return undefined;
-    const objective = sweep.plan.objective ?? sweep.plan.scheduler ?? DEFAULT_OBJECTIVE;
+    const objective = sweep.plan.objective ?? DEFAULT_OBJECTIVE;
     const cancelled = sweep.cancelledAt !== undefined;
     const all = await this.registry.trials(sweepId, sweep);
     const [curves, reportState, trials] = await Promise.all([
@@ -129,18 +130,15 @@ export class SweepStatusReader {
       ),
     ]);
     const statuses = trials.map(({ trialId, jobId, job, state }) =>
-      trialStatus(trialId, jobId, job, state, cancelled, curves.get(trialId), {
-        metric: objective.metric,
-        mode: objective.mode,
-      }),
+      trialStatus(trialId, jobId, job, state, cancelled, curves.get(trialId), objective),
     );
     const counts = countTrials(statuses);
     return {
       sweep,
       state: sweepState(cancelled, reportState, counts),
-      objective: { metric: objective.metric, mode: objective.mode },
+      objective,
       counts,
-      ...bestOf(statuses, objective.mode),
+      ...bestOf(statuses, objective.direction),
       trials: statuses,
     };
   }
@@ -224,12 +222,12 @@ function trialStatus(
 
 /** Best value of the objective metric over the curve; undefined when no epoch has it. */
 function bestValue(curve: EpochRecord[], objective: SweepObjective): number | undefined {
-  const name = objective.metric.slice('val_'.length);
   let best: number | undefined;
   for (const { val } of curve) {
-    const value = val[name];
-    if (value === undefined || Number.isNaN(value)) continue;
-    if (best === undefined || (objective.mode === 'min' ? value < best : value > best)) best = value;
+    const value = validationValue(val, objective.metric);
+    if (Number.isNaN(value)) continue;
+    if (best === undefined || (objective.direction === 'minimize' ? value < best : value > best))
+      best = value;
   }
   return best;
 }
@@ -261,11 +259,11 @@ function sweepState(cancelled: boolean, reportState: string, counts: TrialCounts
   return counts.running > 0 || counts.done + counts.failed > 0 ? 'running' : 'queued';
 }
 
-function bestOf(trials: TrialStatus[], mode: SweepObjective['mode']): Pick<SweepStatus, 'best'> {
+function bestOf(trials: TrialStatus[], direction: SweepObjective['direction']): Pick<SweepStatus, 'best'> {
   let best: { trialId: string; value: number } | undefined;
   for (const { trialId, state, objective } of trials) {
     if (state !== 'completed' || objective === undefined) continue;
-    if (best === undefined || (mode === 'min' ? objective < best.value : objective > best.value))
+    if (best === undefined || (direction === 'minimize' ? objective < best.value : objective > best.value))
       best = { trialId, value: objective };
   }
   return best ? { best } : {};

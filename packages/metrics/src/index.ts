@@ -37,9 +37,12 @@ export {
   compareByObjective,
   DEFAULT_OBJECTIVE,
   type Direction,
+  defaultDirection,
   isRateMetric,
   type Objective,
   objectiveFor,
+  reportObjectiveFor,
+  validationValue,
 } from './objective.js';
 export {
   type ImportanceResult,

@@ -25,10 +25,47 @@ export function combinedScore(metrics: Record<string, number>): number {
 
 export const DEFAULT_OBJECTIVE: Objective = { metric: 'combined', direction: 'minimize' };
 
+/**
+ * One epoch's value of a validation objective (`val_loss`, `val_shape_acc`, …), NaN when the epoch
+ * lacks it. `val_combined` is `combinedScore` of the epoch's position MAE (px) and accuracies, so a
+ * sweep ranks its trials on validation by the same formula its report ranks them by on test.
+ */
+export function validationValue(val: Readonly<Record<string, number>>, metric: string): number {
+  const name = metric.startsWith('val_') ? metric.slice('val_'.length) : metric;
+  if (name === 'combined') {
+    const { position_mae, shape_acc, colour_acc } = val;
+    if (position_mae === undefined || shape_acc === undefined || colour_acc === undefined) return Number.NaN;
+    return combinedScore({ position_mae_px: position_mae, shape_acc, colour_acc });
+  }
+  return val[name] ?? Number.NaN;
+}
+
+/** Test-split run metrics that correspond to a validation objective; losses are not measured on test. */
+const TEST_COUNTERPARTS: Readonly<Record<string, string>> = {
+  val_combined: 'combined',
+  val_position_mae: 'position_mae_px',
+  val_shape_acc: 'shape_acc',
+  val_colour_acc: 'colour_acc',
+};
+
+/**
+ * The objective a report ranks by for a sweep that ranked its trials by `sweepObjective` on validation:
+ * the same metric on test, or `DEFAULT_OBJECTIVE` for a loss (no test loss is recorded).
+ */
+export function reportObjectiveFor(sweepObjective: { metric: string; direction: Direction }): Objective {
+  const metric = TEST_COUNTERPARTS[sweepObjective.metric];
+  return metric === undefined ? DEFAULT_OBJECTIVE : { metric, direction: sweepObjective.direction };
+}
+
+/** The direction of a metric when none is given: rates are maximised, losses and errors minimised. */
+export function defaultDirection(metric: string): Direction {
+  return isRateMetric(metric) ? 'maximize' : 'minimize';
+}
+
 /** The objective of a metric name: accuracy, precision, recall and F1 are maximised, the rest minimised. */
 export function objectiveFor(metric: string): Objective {
   if (metric.trim() === '') throw new MetricsInputError('an objective needs a metric name');
-  return { metric, direction: isRateMetric(metric) ? 'maximize' : 'minimize' };
+  return { metric, direction: defaultDirection(metric) };
 }
 
 /** Accuracy, precision, recall and F1: fractions in [0, 1], higher is better. */

@@ -1,8 +1,8 @@
 export { SweepSpecError, type SweepSpecIssue } from './errors.js';
 export {
   bestOf,
+  DEFAULT_SWEEP_METRIC,
   isBetter,
-  type Mode,
   metricValue,
   OBJECTIVE_METRICS,
   type ObjectiveMetric,
@@ -27,7 +27,7 @@ export {
   sweepId,
   type TrialResult,
 } from './plan-sweep.js';
-export { formatValue, renderPlan, renderTrialTable } from './render-plan.js';
+export { renderPlan, renderTrialTable } from './render-plan.js';
 export { createRng, type Rng } from './rng.js';
 export { samplePoint, sampleValue } from './sample.js';
 export { type AshaOptions, ashaAtEpoch, ashaDecision, isRung } from './schedulers/asha.js';
@@ -48,6 +48,7 @@ export {
   MAX_TRIALS,
   type SchedulerSpec,
   type SearchSpec,
+  type SweepObjective,
   type SweepSpec,
   validateSweepSpec,
 } from './sweep-spec.js';

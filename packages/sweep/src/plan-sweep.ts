@@ -3,11 +3,10 @@ import type { DatasetSpec } from '@repo/dataset';
 import { parseTrialConfig, TrialConfigError } from '@repo/model/config';
 import stringify from 'safe-stable-stringify';
 import { SweepSpecError } from './errors.js';
-import type { Mode, ObjectiveMetric } from './metrics.js';
 import type { JsonValue, ParameterSpace } from './parameter-space.js';
 import { createRng } from './rng.js';
 import { samplePoint } from './sample.js';
-import type { SchedulerSpec, SweepSpec } from './sweep-spec.js';
+import type { SchedulerSpec, SweepObjective, SweepSpec } from './sweep-spec.js';
 import { type Observation, suggest } from './tpe.js';
 import { configOf, type ParameterPoint, pointOf, type TrialConfig } from './trial-config.js';
 
@@ -26,8 +25,8 @@ export interface SweepPlan {
   sweepId: string;
   name: string;
   dataset: DatasetSpec;
-  /** What ranks trials: the tpe metric, else the scheduler's, else val_loss (min). */
-  objective: { metric: ObjectiveMetric; mode: Mode };
+  /** What ranks trials: the spec's objective (default val_combined, minimised). */
+  objective: SweepObjective;
   /** Early stopping the trainers apply after each epoch; absent for `scheduler: none`. */
   scheduler?: Exclude<SchedulerSpec, { kind: 'none' }>;
   trials: PlannedTrial[];
@@ -80,12 +79,7 @@ export function planSweep(spec: SweepSpec): SweepPlan {
     sweepId: sweepId(spec),
     name: spec.name,
     dataset: spec.dataset,
-    objective:
-      search.kind === 'tpe'
-        ? { metric: search.metric, mode: search.mode }
-        : scheduler.kind === 'none'
-          ? { metric: 'val_loss', mode: 'min' }
-          : { metric: scheduler.metric, mode: scheduler.mode },
+    objective: spec.objective,
     ...(scheduler.kind === 'none' ? {} : { scheduler }),
     trials,
   };
@@ -116,7 +110,7 @@ export function suggestTrials(
       startup: search.startup,
       candidates: search.candidates,
       gamma: search.gamma,
-      mode: search.mode,
+      direction: spec.objective.direction,
     },
   );
   return trialsOf(spec, point, configIndex);

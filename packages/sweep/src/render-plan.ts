@@ -1,4 +1,5 @@
 import { datasetId, splitCount } from '@repo/dataset';
+import { formatParameterValue } from '@repo/metrics';
 import type { JsonValue } from './parameter-space.js';
 import { configurationCount, type PlannedTrial, type SweepPlan } from './plan-sweep.js';
 import type { SchedulerSpec, SweepSpec } from './sweep-spec.js';
@@ -16,13 +17,13 @@ export function renderPlan(spec: SweepSpec, plan: SweepPlan): string {
       : search.kind === 'random'
         ? `random (seed ${search.seed}): ${total}`
         : `tpe (seed ${search.seed}): ${total}; the first ${search.startup} configurations are drawn at random ` +
-          `(below), the rest suggested as results arrive (objective: best ${search.metric}, ${search.mode})`;
+          `(below), the rest suggested as results arrive (objective: best ${spec.objective.metric}, ${spec.objective.direction})`;
   const d = spec.dataset;
   const constants = spec.parameters
     .filter((parameter) => parameter.distribution.kind === 'constant')
     .map(
       (parameter) =>
-        `${parameter.name}=${formatValue((parameter.distribution as { value: JsonValue }).value)}`,
+        `${parameter.name}=${formatParameterValue((parameter.distribution as { value: JsonValue }).value)}`,
     );
   const lines = [
     ['sweep', `${plan.sweepId} (${spec.name})`],
@@ -31,6 +32,7 @@ export function renderPlan(spec: SweepSpec, plan: SweepPlan): string {
       `${datasetId(d).slice(0, 12)}: ${d.imageSize}×${d.imageSize} px, train ${splitCount(d, 'train')} / ` +
         `val ${splitCount(d, 'val')} / test ${splitCount(d, 'test')}, seed ${d.seed}, shards of ${d.shardSize}`,
     ],
+    ['objective', `${spec.objective.metric} on val (${spec.objective.direction})`],
     ['search', searchLine],
     ['scheduler', describeScheduler(spec.scheduler)],
     ['seeds', spec.seeds.join(', ')],
@@ -47,7 +49,7 @@ export function renderTrialTable(spec: SweepSpec, trials: readonly PlannedTrial[
     .map((parameter) => parameter.name);
   const rows = trials.map((trial) => {
     const point = pointOf(spec.parameters, trial.config);
-    return [trial.trialId, String(trial.seed), ...columns.map((name) => formatValue(point[name]))];
+    return [trial.trialId, String(trial.seed), ...columns.map((name) => formatParameterValue(point[name]))];
   });
   const table = [['trial', 'seed', ...columns], ...rows];
   const widths = table[0]?.map((_, c) => Math.max(...table.map((row) => (row[c] as string).length))) ?? [];
@@ -69,25 +71,12 @@ function describeScheduler(scheduler: SchedulerSpec): string {
       const rungs =
         scheduler.milestones?.join(', ') ??
         `${scheduler.gracePeriod}, ${scheduler.gracePeriod * scheduler.reductionFactor}, …`;
-      return `asha on ${scheduler.metric} (${scheduler.mode}): at epochs ${rungs} keep the top 1/${scheduler.reductionFactor}`;
+      return `asha on ${scheduler.metric} (${scheduler.direction}): at epochs ${rungs} keep the top 1/${scheduler.reductionFactor}`;
     }
     case 'median':
       return (
-        `median on ${scheduler.metric} (${scheduler.mode}): from epoch ${scheduler.gracePeriod}, ` +
+        `median on ${scheduler.metric} (${scheduler.direction}): from epoch ${scheduler.gracePeriod}, ` +
         `with ≥ ${scheduler.minTrials} other trials at the same epoch`
       );
   }
-}
-
-/** Numbers to 4 significant digits (tiny and huge ones in exponent form), other values as JSON. */
-export function formatValue(value: JsonValue | undefined): string {
-  if (value === undefined) return '-';
-  if (typeof value === 'number') {
-    if (Number.isInteger(value)) return String(value);
-    if (value !== 0 && (Math.abs(value) < 1e-2 || Math.abs(value) >= 1e5)) {
-      return value.toExponential(2).replace(/\.?0+e/, 'e');
-    }
-    return String(Number(value.toPrecision(4)));
-  }
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -66,14 +66,13 @@ describe('parseSweepSpec: good files', () => {
       startup: 10,
       candidates: 24,
       gamma: 0.25,
-      metric: 'val_loss',
-      mode: 'min',
     });
+    expect(spec.objective).toEqual({ metric: 'val_combined', direction: 'minimize' });
     expect(spec.seeds).toEqual([11, 12]);
     expect(spec.scheduler).toEqual({
       kind: 'median',
-      metric: 'val_loss',
-      mode: 'min',
+      metric: 'val_combined',
+      direction: 'minimize',
       gracePeriod: 1,
       minTrials: 3,
     });
@@ -95,12 +94,28 @@ describe('parseSweepSpec: good files', () => {
     expect(spec.seeds).toEqual([0]);
     expect(spec.scheduler).toEqual({
       kind: 'asha',
-      metric: 'val_loss',
-      mode: 'min',
+      metric: 'val_combined',
+      direction: 'minimize',
       reductionFactor: 3,
       gracePeriod: 1,
     });
     expect(parseSweepSpec(yamlWith({})).scheduler).toEqual({ kind: 'none' });
+  });
+
+  it('one objective: its direction defaults by the metric; a scheduler follows it unless told otherwise', () => {
+    const accuracy = parseSweepSpec(
+      yamlWith({ objective: { metric: 'val_shape_acc' }, scheduler: { kind: 'median' } }),
+    );
+    expect(accuracy.objective).toEqual({ metric: 'val_shape_acc', direction: 'maximize' });
+    expect(accuracy.scheduler).toMatchObject({ metric: 'val_shape_acc', direction: 'maximize' });
+    const ownMetric = parseSweepSpec(
+      yamlWith({ objective: { metric: 'val_shape_acc' }, scheduler: { kind: 'asha', metric: 'val_loss' } }),
+    );
+    expect(ownMetric.scheduler).toMatchObject({ metric: 'val_loss', direction: 'minimize' });
+    const explicit = parseSweepSpec(
+      yamlWith({ objective: { metric: 'val_position_mae', direction: 'maximize' } }),
+    );
+    expect(explicit.objective.direction).toBe('maximize');
   });
 
   it('validates plain objects too (validateSweepSpec)', () => {
@@ -145,15 +160,27 @@ describe('parseSweepSpec: bad files name the field path', () => {
       /at most search.trials/,
     ],
     ['tpe gamma 1', { search: { kind: 'tpe', trials: 4, gamma: 1 } }, 'search.gamma', /<1/],
+    ['train-split objective', { objective: { metric: 'loss' } }, 'objective.metric', /"val_combined"/],
     [
-      'tpe train metric',
-      { search: { kind: 'tpe', trials: 4, metric: 'loss' } },
+      'tpe metric of an earlier version',
+      { search: { kind: 'tpe', trials: 4, metric: 'val_loss' } },
       'search.metric',
-      /"val_loss"/,
+      /write objective: \{ metric/,
+    ],
+    [
+      'mode of an earlier version',
+      { scheduler: { kind: 'asha', mode: 'min' } },
+      'scheduler.mode',
+      /renamed: write direction: minimize/,
     ],
     ['unknown scheduler', { scheduler: 'hyperband' }, 'scheduler.kind', /'none' \| 'asha' \| 'median'/],
     ['asha η 1', { scheduler: { kind: 'asha', reductionFactor: 1 } }, 'scheduler.reductionFactor', />=2/],
-    ['asha bad mode', { scheduler: { kind: 'asha', mode: 'low' } }, 'scheduler.mode', /"min"\|"max"/],
+    [
+      'asha bad direction',
+      { scheduler: { kind: 'asha', direction: 'low' } },
+      'scheduler.direction',
+      /"minimize"\|"maximize"/,
+    ],
     [
       'asha decreasing milestones',
       { scheduler: { kind: 'asha', milestones: [2, 1] } },

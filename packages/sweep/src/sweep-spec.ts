@@ -1,8 +1,9 @@
 import { type DatasetSpec, datasetSpecSchema } from '@repo/dataset';
+import { type Direction, defaultDirection } from '@repo/metrics';
 import { z } from 'zod';
 import { SweepSpecError } from './errors.js';
 import { formatPath, fromZod, type RawIssue, strictObject } from './issues.js';
-import { OBJECTIVE_METRICS } from './metrics.js';
+import { DEFAULT_SWEEP_METRIC, OBJECTIVE_METRICS, type ObjectiveMetric } from './metrics.js';
 import { checkParameterValues, maxEpochs } from './parameter-checks.js';
 import { type ParameterSpace, parseParameters } from './parameter-space.js';
 import type { AshaOptions } from './schedulers/asha.js';
@@ -12,8 +13,8 @@ export const MAX_TRIALS = 10_000;
 
 const uint32 = z.int().min(0).max(0xffff_ffff);
 const trials = z.int().min(1).max(MAX_TRIALS);
-const metric = z.enum(OBJECTIVE_METRICS).default('val_loss');
-const mode = z.enum(['min', 'max']).default('min');
+const metric = z.enum(OBJECTIVE_METRICS);
+const direction = z.enum(['minimize', 'maximize']);
 /** `search: grid` means `search: { kind: grid }`; likewise for the scheduler. */
 const kindShorthand = (value: unknown) => (typeof value === 'string' ? { kind: value } : value);
 
@@ -40,10 +41,6 @@ const searchSchema = z.preprocess(
       candidates: z.int().min(1).max(10_000).default(24),
       /** Share of the observed configurations counted as good. Default 0.25. */
       gamma: z.number().gt(0).lt(1).default(0.25),
-      /** Objective: the trial's best value of this metric over its epochs. Default val_loss. */
-      metric,
-      /** Default min. */
-      mode,
     }),
   ]),
 );
@@ -55,10 +52,10 @@ const schedulerSchema = z.preprocess(
       strictObject({ kind: z.literal('none') }),
       strictObject({
         kind: z.literal('asha'),
-        /** Default val_loss. */
-        metric,
-        /** Default min. */
-        mode,
+        /** Default: the sweep's objective metric. */
+        metric: metric.optional(),
+        /** Default: the objective's direction for its metric, else by the metric (rates maximised). */
+        direction: direction.optional(),
         /** First rung (epochs); later rungs multiply by the reduction factor. Default 1. */
         gracePeriod: z.int().min(1).optional(),
         /** η: each rung keeps the top 1/η of the trials that reached it. Default 3. */
@@ -74,10 +71,10 @@ const schedulerSchema = z.preprocess(
       }),
       strictObject({
         kind: z.literal('median'),
-        /** Default val_loss. */
-        metric,
-        /** Default min. */
-        mode,
+        /** Default: the sweep's objective metric. */
+        metric: metric.optional(),
+        /** Default: the objective's direction for its metric, else by the metric (rates maximised). */
+        direction: direction.optional(),
         /** Epochs every trial trains before it can be stopped. Default 1. */
         gracePeriod: z.int().min(1).default(1),
         /** Other trials that must have reached an epoch before a trial is judged there. Default 3. */
@@ -96,6 +93,17 @@ const sweepFileSchema = strictObject({
   description: z.string().optional(),
   /** The dataset every trial trains on (see @repo/dataset's DatasetSpec). Required. */
   dataset: z.unknown(),
+  /**
+   * What ranks the trials (status, best trial, TPE, the schedulers' default): the trial's best value of
+   * a validation metric over its epochs. Default `val_combined`, minimised; the direction defaults by
+   * the metric (accuracies maximised). The report ranks by the same metric on test where there is one.
+   */
+  objective: strictObject({
+    metric: metric.default(DEFAULT_SWEEP_METRIC),
+    direction: direction.optional(),
+  }).default({
+    metric: DEFAULT_SWEEP_METRIC,
+  }),
   /** grid, random or tpe. Required. */
   search: searchSchema,
   /** The parameter space (see parameter-space.ts). Required. */
@@ -117,8 +125,21 @@ export type SearchSpec =
   | { kind: 'random'; trials: number; seed: number }
   | (Extract<SearchFile, { kind: 'tpe' }> & { startup: number });
 
-/** Early stopping across trials: ASHA rungs are explicit after validation. */
-export type SchedulerSpec = Exclude<SweepFile['scheduler'], { kind: 'asha' }> | AshaSettings;
+/** The metric that ranks a sweep's trials, and which way is better. */
+export interface SweepObjective {
+  metric: ObjectiveMetric;
+  direction: Direction;
+}
+
+/** Early stopping across trials, its metric and direction resolved; ASHA rungs explicit. */
+export type SchedulerSpec = { kind: 'none' } | MedianSettings | AshaSettings;
+
+/** The median rule's settings, resolved. */
+export type MedianSettings = Omit<
+  Extract<SweepFile['scheduler'], { kind: 'median' }>,
+  'metric' | 'direction'
+> &
+  SweepObjective;
 
 /** ASHA's settings with its rungs resolved (gracePeriod defaults to 1). */
 export type AshaSettings = { kind: 'asha' } & AshaOptions;
@@ -128,6 +149,7 @@ export interface SweepSpec {
   name: string;
   description?: string;
   dataset: DatasetSpec;
+  objective: SweepObjective;
   search: SearchSpec;
   parameters: ParameterSpace;
   /** The seeds each configuration runs with (`repeats` of them). */
@@ -150,7 +172,7 @@ export function validateSweepSpec(input: unknown, file?: string): SweepSpec {
 /** The spec, or every issue found (with segment paths, so a caller can place them in a file). */
 export function checkSweepSpec(input: unknown): { spec: SweepSpec } | { issues: RawIssue[] } {
   const file = sweepFileSchema.safeParse(input);
-  const issues: RawIssue[] = file.success ? [] : fromZod(file.error);
+  const issues: RawIssue[] = file.success ? [] : fromZod(file.error).map(explainRenamed);
   const raw = isRecord(input) ? input : {};
   for (const key of ['dataset', 'parameters']) {
     if (isRecord(input) && raw[key] === undefined) issues.push({ path: [key], message: 'required' });
@@ -168,14 +190,16 @@ export function checkSweepSpec(input: unknown): { spec: SweepSpec } | { issues: 
   if (!file.success || !dataset.success || parameters === undefined || parameters.issues.length > 0) {
     return { issues: dedupe(issues) };
   }
+  const objective = resolveObjective(file.data.objective);
   const spec: SweepSpec = {
     name: file.data.name,
     ...(file.data.description === undefined ? {} : { description: file.data.description }),
     dataset: dataset.data,
+    objective,
     search: resolveSearch(file.data.search),
     parameters: parameters.space,
     seeds: file.data.seeds ?? Array.from({ length: file.data.repeats ?? 1 }, (_, i) => i),
-    scheduler: resolveScheduler(file.data.scheduler),
+    scheduler: resolveScheduler(file.data.scheduler, objective),
   };
   issues.push(...checkSeeds(file.data), ...checkSearch(spec), ...checkScheduler(spec));
   return issues.length > 0 ? { issues: dedupe(issues) } : { spec };
@@ -186,10 +210,35 @@ function resolveSearch(search: SearchFile): SearchSpec {
   return { ...search, startup: search.startup ?? Math.min(10, search.trials) };
 }
 
-function resolveScheduler(scheduler: SweepFile['scheduler']): SchedulerSpec {
-  if (scheduler.kind !== 'asha') return scheduler;
+function resolveObjective(objective: SweepFile['objective']): SweepObjective {
+  return { metric: objective.metric, direction: objective.direction ?? defaultDirection(objective.metric) };
+}
+
+function resolveScheduler(scheduler: SweepFile['scheduler'], objective: SweepObjective): SchedulerSpec {
+  if (scheduler.kind === 'none') return scheduler;
+  const metric = scheduler.metric ?? objective.metric;
+  const direction =
+    scheduler.direction ?? (metric === objective.metric ? objective.direction : defaultDirection(metric));
+  if (scheduler.kind === 'median') return { ...scheduler, metric, direction };
   const { gracePeriod, milestones, ...rest } = scheduler;
-  return { ...rest, gracePeriod: gracePeriod ?? 1, ...(milestones === undefined ? {} : { milestones }) };
+  return {
+    ...rest,
+    metric,
+    direction,
+    gracePeriod: gracePeriod ?? 1,
+    ...(milestones === undefined ? {} : { milestones }),
+  };
+}
+
+/** Fields of earlier spec versions get a message that says what replaced them. */
+function explainRenamed(issue: RawIssue): RawIssue {
+  const [section, key] = issue.path;
+  if (!issue.message.startsWith('unknown field') || issue.path.length !== 2) return issue;
+  if (key === 'mode' && (section === 'search' || section === 'scheduler' || section === 'objective'))
+    return { ...issue, message: 'renamed: write direction: minimize or direction: maximize' };
+  if (section === 'search' && key === 'metric')
+    return { ...issue, message: 'the search optimises the sweep objective: write objective: { metric: … }' };
+  return issue;
 }
 
 function checkSeeds(file: SweepFile): RawIssue[] {

@@ -69,13 +69,13 @@ describe('suggest (TPE)', () => {
     }
   });
 
-  it('is deterministic, follows mode, and ranks a diverged (NaN) trial worst', () => {
+  it('is deterministic, follows direction, and ranks a diverged (NaN) trial worst', () => {
     const observations = search(4, 15, true);
     expect(suggest(space, observations, createRng(4, 15))).toEqual(
       suggest(space, observations, createRng(4, 15)),
     );
     const maximise = observations.map((o) => ({ ...o, value: -o.value }));
-    expect(suggest(space, maximise, createRng(4, 15), { mode: 'max' })).toEqual(
+    expect(suggest(space, maximise, createRng(4, 15), { direction: 'maximize' })).toEqual(
       suggest(space, observations, createRng(4, 15)),
     );
     const diverged = observations.map((o, i) => (i === 0 ? { ...o, value: Number.NaN } : o));

@@ -1,4 +1,5 @@
-import { isBetter, type Mode } from './metrics.js';
+import type { Direction } from '@repo/metrics';
+import { isBetter } from './metrics.js';
 import type { Distribution, JsonValue, ParameterSpace } from './parameter-space.js';
 import type { Rng } from './rng.js';
 import { samplePoint } from './sample.js';
@@ -18,8 +19,8 @@ export interface TpeOptions {
   candidates?: number;
   /** Share of observations counted as good (at least one). Default 0.25. */
   gamma?: number;
-  /** Whether lower or higher objectives are better. Default min. */
-  mode?: Mode;
+  /** Whether lower or higher objectives are better. Default minimize. */
+  direction?: Direction;
 }
 
 /**
@@ -38,10 +39,10 @@ export function suggest(
 ): ParameterPoint {
   const startup = options.startup ?? 10;
   if (observations.length < Math.max(1, startup)) return samplePoint(space, rng);
-  const mode = options.mode ?? 'min';
+  const direction = options.direction ?? 'minimize';
   const ranked = observations
     .map((observation, index) => ({ observation, index }))
-    .sort((a, b) => compare(a.observation.value, b.observation.value, mode) || a.index - b.index)
+    .sort((a, b) => compare(a.observation.value, b.observation.value, direction) || a.index - b.index)
     .map(({ observation }) => observation.point);
   const goodCount = Math.max(1, Math.ceil((options.gamma ?? 0.25) * ranked.length));
   const good = ranked.slice(0, goodCount);
@@ -56,9 +57,9 @@ export function suggest(
   return point;
 }
 
-function compare(a: number, b: number, mode: Mode): number {
-  if (isBetter(a, b, mode)) return -1;
-  return isBetter(b, a, mode) ? 1 : 0;
+function compare(a: number, b: number, direction: Direction): number {
+  if (isBetter(a, b, direction)) return -1;
+  return isBetter(b, a, direction) ? 1 : 0;
 }
 
 function suggestValue(

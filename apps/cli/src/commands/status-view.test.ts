@@ -48,7 +48,7 @@ function fakeStatus(overrides: Partial<SweepStatus> = {}, trials?: TrialStatus[]
       },
     },
     state: 'running',
-    objective: { metric: 'val_loss', mode: 'min' },
+    objective: { metric: 'val_loss', direction: 'minimize' },
     counts: { total: 4, done: 1, failed: 1, running: 1, waiting: 1, cancelled: 0 },
     best: { trialId: 't000', value: 0.41234 },
     trials: list,
@@ -79,7 +79,7 @@ function fakeReader(...statuses: SweepStatus[]): SweepStatusReader {
 describe('status output', () => {
   it('off a terminal: a headline, then one plain line per trial with epoch, val metrics, attempts, reason', () => {
     expect(renderStatusText(fakeStatus()).split('\n')).toEqual([
-      'q-1 (quick)  running  1/4 done · 1 failed · 1 running · 1 waiting  best val_loss 0.4123 (t000)',
+      'q-1 (quick)  running  1/4 done · 1 failed · 1 running · 1 waiting  best val_loss (lowest) 0.4123 (t000)',
       't000   completed  epoch 2/2  val_loss 0.4123  val_shape_acc 0.9  val_colour_acc 0.95  val_position_mae 0.05',
       't001   running    epoch 1/2  val_loss 0.9  val_shape_acc 0.9  val_colour_acc 0.95  val_position_mae 0.05  attempt 2',
       't002   failed     TrialConfigError: arch: unknown',
@@ -96,7 +96,7 @@ describe('status output', () => {
     expect(changedLines(undefined, before)).toHaveLength(5);
     expect(changedLines(before, before)).toEqual([]);
     expect(changedLines(before, after)).toEqual([
-      'q-1 (quick)  running  1/4 done · 1 failed · 2 running · 0 waiting  best val_loss 0.4123 (t000)',
+      'q-1 (quick)  running  1/4 done · 1 failed · 2 running · 0 waiting  best val_loss (lowest) 0.4123 (t000)',
       't003   running',
     ]);
   });

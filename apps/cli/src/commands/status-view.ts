@@ -9,7 +9,7 @@ function show(value: number): string {
   return Number(value.toPrecision(4)).toString();
 }
 
-/** `quick-1a2b… (quick)  running  2/4 done · 0 failed · 1 running · 1 waiting  best val_loss 0.41 (t001)` */
+/** `quick-1a2b… (quick)  running  2/4 done · 0 failed · 1 running · 1 waiting  best val_combined (lowest) 5.2 (t001)` */
 export function statusHeadline(status: SweepStatus): string {
   const { counts, best, objective } = status;
   const parts = [
@@ -19,7 +19,8 @@ export function statusHeadline(status: SweepStatus): string {
     `${counts.waiting} waiting`,
     ...(counts.cancelled > 0 ? [`${counts.cancelled} cancelled`] : []),
   ];
-  const bestText = best ? `  best ${objective.metric} ${show(best.value)} (${best.trialId})` : '';
+  const way = objective.direction === 'minimize' ? 'lowest' : 'highest';
+  const bestText = best ? `  best ${objective.metric} (${way}) ${show(best.value)} (${best.trialId})` : '';
   return `${status.sweep.sweepId} (${status.sweep.name})  ${status.state}  ${parts.join(' · ')}${bestText}`;
 }
 

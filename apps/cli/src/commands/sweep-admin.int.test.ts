@@ -89,7 +89,7 @@ describe('mtl ls / status / cancel / retry (real Redis)', () => {
     const listed = JSON.parse(stdout.join(''));
     expect(listed.map((s: { sweepId: string }) => s.sweepId)).toEqual(['newer']);
     // Every "best" says which metric it is (on the validation split, while a sweep runs).
-    expect(listed[0].objective).toEqual({ metric: 'val_loss', mode: 'min' });
+    expect(listed[0].objective).toEqual({ metric: 'val_combined', direction: 'minimize' });
 
     expect(await mtl('status')).toBe(ExitCode.ok);
     expect(stdout.join('')).toMatch(/^newer \(name of newer\) {2}running {2}1\/2 done · 1 failed/);

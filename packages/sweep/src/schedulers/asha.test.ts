@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { type AshaOptions, ashaAtEpoch, ashaDecision, isRung } from './asha.js';
 import type { TrialCurve } from './trial-curve.js';
 
-const options: AshaOptions = { metric: 'val_loss', mode: 'min', reductionFactor: 3, gracePeriod: 1 };
+const options: AshaOptions = {
+  metric: 'val_loss',
+  direction: 'minimize',
+  reductionFactor: 3,
+  gracePeriod: 1,
+};
 const curve = (trialId: string, ...values: number[]): TrialCurve => ({ trialId, values });
 
 describe('ASHA', () => {
@@ -40,9 +45,9 @@ describe('ASHA', () => {
     expect(ashaDecision(options, curve('t8', 0.9, 0.9, 0.9), others).reason).toMatch(/ranks 3 of 3/);
   });
 
-  it('the first trial at a rung goes on; mode max ranks high values first', () => {
+  it('the first trial at a rung goes on; direction maximize ranks high values first', () => {
     expect(ashaDecision(options, curve('t0', 0.1), []).action).toBe('continue');
-    const accuracy = { ...options, metric: 'val_shape_acc' as const, mode: 'max' as const };
+    const accuracy = { ...options, metric: 'val_shape_acc' as const, direction: 'maximize' as const };
     const trials = [curve('a', 0.9), curve('b', 0.5), curve('c', 0.7)];
     expect(trials.map((trial) => ashaDecision(accuracy, trial, trials).action)).toEqual([
       'continue',

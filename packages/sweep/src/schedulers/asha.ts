@@ -1,4 +1,5 @@
-import { isBetter, type Mode, type ObjectiveMetric } from '../metrics.js';
+import type { Direction } from '@repo/metrics';
+import { isBetter, type ObjectiveMetric } from '../metrics.js';
 import {
   peersAt,
   type RungValue,
@@ -11,7 +12,7 @@ import {
 /** ASHA's settings (see SweepSpec's scheduler). */
 export interface AshaOptions {
   metric: ObjectiveMetric;
-  mode: Mode;
+  direction: Direction;
   /** η: each rung keeps the top 1/η of the trials that reached it. */
   reductionFactor: number;
   /** First rung when `milestones` is absent; rungs are gracePeriod·η^k. */
@@ -44,8 +45,8 @@ export function ashaDecision(
   return ashaAtEpoch(
     options,
     epoch,
-    rungValue(trial, epoch, options.mode),
-    peersAt(others, trial, epoch, options.mode),
+    rungValue(trial, epoch, options.direction),
+    peersAt(others, trial, epoch, options.direction),
   );
 }
 
@@ -65,8 +66,8 @@ export function ashaAtEpoch(
   const others = peers.filter((peer) => peer.trialId !== own.trialId);
   const ahead = others.filter(
     (peer) =>
-      isBetter(peer.value, own.value, options.mode) ||
-      (sameRank(peer.value, own.value, options.mode) && peer.trialId < own.trialId),
+      isBetter(peer.value, own.value, options.direction) ||
+      (sameRank(peer.value, own.value, options.direction) && peer.trialId < own.trialId),
   ).length;
   const reached = others.length + 1;
   const keep = Math.ceil(reached / options.reductionFactor);
@@ -81,8 +82,8 @@ export function ashaAtEpoch(
   };
 }
 
-function sameRank(a: number, b: number, mode: Mode): boolean {
-  return !isBetter(a, b, mode) && !isBetter(b, a, mode);
+function sameRank(a: number, b: number, direction: Direction): boolean {
+  return !isBetter(a, b, direction) && !isBetter(b, a, direction);
 }
 
 function describeRungs(options: AshaOptions): string {

@@ -3,7 +3,12 @@ import { type MedianStoppingOptions, medianStoppingDecision } from './median-sto
 import { schedulerDecision, schedulerDecisionAt } from './scheduler-decision.js';
 import { curveFromHistory, type TrialCurve } from './trial-curve.js';
 
-const options: MedianStoppingOptions = { metric: 'val_loss', mode: 'min', gracePeriod: 2, minTrials: 3 };
+const options: MedianStoppingOptions = {
+  metric: 'val_loss',
+  direction: 'minimize',
+  gracePeriod: 2,
+  minTrials: 3,
+};
 const curve = (trialId: string, ...values: number[]): TrialCurve => ({ trialId, values });
 const others = [
   curve('a', 1.0, 0.8, 0.6, 0.5),
@@ -64,7 +69,7 @@ describe('schedulerDecision', () => {
     const asha = {
       kind: 'asha' as const,
       metric: 'val_loss' as const,
-      mode: 'min' as const,
+      direction: 'minimize' as const,
       reductionFactor: 3,
       gracePeriod: 1,
     };
@@ -82,7 +87,13 @@ describe('schedulerDecision', () => {
   });
 
   it('decides the same through schedulerDecisionAt from each trial’s best so far at the epoch', () => {
-    const spec = { kind: 'median', metric: 'val_loss', mode: 'min', gracePeriod: 2, minTrials: 2 } as const;
+    const spec = {
+      kind: 'median',
+      metric: 'val_loss',
+      direction: 'minimize',
+      gracePeriod: 2,
+      minTrials: 2,
+    } as const;
     const others = [curve('a', 1, 0.5), curve('b', 2, 3), curve('c', 4, 0.2), curve('d', 1)];
     for (const own of [curve('t', 3, 2.5), curve('t', 0.1, 3), curve('t', 3)]) {
       const epoch = own.values.length;

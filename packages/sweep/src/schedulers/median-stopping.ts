@@ -1,4 +1,5 @@
-import { isBetter, type Mode, type ObjectiveMetric } from '../metrics.js';
+import type { Direction } from '@repo/metrics';
+import { isBetter, type ObjectiveMetric } from '../metrics.js';
 import {
   peersAt,
   type RungValue,
@@ -11,7 +12,7 @@ import {
 /** Median stopping's settings (see SweepSpec's scheduler). */
 export interface MedianStoppingOptions {
   metric: ObjectiveMetric;
-  mode: Mode;
+  direction: Direction;
   /** Epochs every trial trains before it can be stopped. */
   gracePeriod: number;
   /** Other trials that must have reached the epoch before a trial is judged there. */
@@ -33,8 +34,8 @@ export function medianStoppingDecision(
   return medianStoppingAtEpoch(
     options,
     epoch,
-    rungValue(trial, epoch, options.mode),
-    peersAt(others, trial, epoch, options.mode),
+    rungValue(trial, epoch, options.direction),
+    peersAt(others, trial, epoch, options.direction),
   );
 }
 
@@ -62,9 +63,9 @@ export function medianStoppingAtEpoch(
   }
   const median = medianOf(
     others.map((peer) => peer.value),
-    options.mode,
+    options.direction,
   );
-  const worse = isBetter(median, own.value, options.mode);
+  const worse = isBetter(median, own.value, options.direction);
   return {
     action: worse ? 'stop' : 'continue',
     epoch,
@@ -75,8 +76,10 @@ export function medianStoppingAtEpoch(
 }
 
 /** The median, NaN ranked worst (so a few diverged trials do not drag it to NaN). */
-function medianOf(values: readonly number[], mode: Mode): number {
-  const sorted = [...values].sort((a, b) => (isBetter(a, b, mode) ? -1 : isBetter(b, a, mode) ? 1 : 0));
+function medianOf(values: readonly number[], direction: Direction): number {
+  const sorted = [...values].sort((a, b) =>
+    isBetter(a, b, direction) ? -1 : isBetter(b, a, direction) ? 1 : 0,
+  );
   const middle = Math.floor(sorted.length / 2);
   if (sorted.length % 2 === 1) return sorted[middle] as number;
   return ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;

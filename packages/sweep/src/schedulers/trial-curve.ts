@@ -1,5 +1,6 @@
+import type { Direction } from '@repo/metrics';
 import type { HistoryEntry } from '@repo/model/config';
-import { bestOf, type Mode, metricValue, type ObjectiveMetric } from '../metrics.js';
+import { bestOf, metricValue, type ObjectiveMetric } from '../metrics.js';
 
 /** One trial's metric, epoch by epoch: `values[e - 1]` is its value after epoch e. */
 export interface TrialCurve {
@@ -29,8 +30,8 @@ export function curveFromHistory(
 }
 
 /** The trial's best value over its first `epoch` epochs (what it would deliver if stopped there). */
-export function bestUntil(curve: TrialCurve, epoch: number, mode: Mode): number {
-  return bestOf(curve.values.slice(0, epoch), mode);
+export function bestUntil(curve: TrialCurve, epoch: number, direction: Direction): number {
+  return bestOf(curve.values.slice(0, epoch), direction);
 }
 
 /** A trial's best value of the metric up to an epoch: all a scheduler compares at that epoch. */
@@ -40,8 +41,8 @@ export interface RungValue {
 }
 
 /** The trial's rung value at `epoch`. */
-export function rungValue(curve: TrialCurve, epoch: number, mode: Mode): RungValue {
-  return { trialId: curve.trialId, value: bestUntil(curve, epoch, mode) };
+export function rungValue(curve: TrialCurve, epoch: number, direction: Direction): RungValue {
+  return { trialId: curve.trialId, value: bestUntil(curve, epoch, direction) };
 }
 
 /** The rung values at `epoch` of the other trials that have reached it. */
@@ -49,11 +50,11 @@ export function peersAt(
   others: readonly TrialCurve[],
   trial: TrialCurve,
   epoch: number,
-  mode: Mode,
+  direction: Direction,
 ): RungValue[] {
   return others
     .filter((other) => other.trialId !== trial.trialId && other.values.length >= epoch)
-    .map((other) => rungValue(other, epoch, mode));
+    .map((other) => rungValue(other, epoch, direction));
 }
 
 /** A value for a reason line. */
