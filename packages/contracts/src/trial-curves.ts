@@ -10,6 +10,8 @@ export interface EpochRecord {
   epoch: number;
   train: EpochMetrics;
   val: EpochMetrics;
+  /** Each head's loss weight at the end of the epoch. */
+  lossWeights?: EpochMetrics;
 }
 
 /**
@@ -27,11 +29,11 @@ export class TrialCurves {
 
   /** Records a trial's epoch (1-based `entry.epoch`). */
   async record(sweepId: string, trialId: string, entry: EpochRecord): Promise<void> {
-    const { epoch, train, val } = entry;
+    const { epoch, train, val, lossWeights } = entry;
     await this.redis.hset(
       this.key(sweepId),
       `${idSchema.parse(trialId)}.${epoch}`,
-      JSON.stringify({ epoch, train, val }),
+      JSON.stringify({ epoch, train, val, ...(lossWeights ? { lossWeights } : {}) }),
     );
   }
 

@@ -50,6 +50,18 @@ describe('runRecordSchema', () => {
     expect(issuesOf(json)).toEqual(['history.1.val: must map metric names to finite numbers']);
   });
 
+  it('keeps each epoch’s loss weights per head, and checks them like the metrics', () => {
+    const json = JSON.parse(JSON.stringify(runRecordJson()));
+    json.history[0].lossWeights = { position: 0.8, shape: 1.2, colour: 1 };
+    expect(parseRunRecord(json, 'run.json').history[0]?.lossWeights).toEqual({
+      position: 0.8,
+      shape: 1.2,
+      colour: 1,
+    });
+    json.history[0].lossWeights.shape = null;
+    expect(issuesOf(json)).toEqual(['history.0.lossWeights: must map metric names to finite numbers']);
+  });
+
   it('rejects an unknown version, status or field', () => {
     expect(issuesOf({ ...runRecordJson(), version: 2 })[0]).toMatch(/^version: /);
     expect(issuesOf({ ...runRecordJson(), status: 'done' })[0]).toMatch(/^status: /);

@@ -21,6 +21,8 @@ export const historyEntrySchema = z.strictObject({
   epoch: z.int().min(1),
   train: metricValues,
   val: metricValues,
+  /** Each head's loss weight at the end of the epoch (absent in records written before weightings). */
+  lossWeights: metricValues.optional(),
 });
 
 const axisErrorsSchema = z.strictObject({ x: finite, y: finite, mean: finite });

@@ -4,6 +4,7 @@ import writeFileAtomic from 'write-file-atomic';
 import type { EarlyStoppingState } from './early-stopping.js';
 import { CheckpointError } from './errors.js';
 import type { HistoryEntry } from './history.js';
+import type { LossWeighterState } from './loss-weighting.js';
 
 /** A tensor with a name, as optimizers list their slots. */
 export interface NamedTensor {
@@ -26,6 +27,8 @@ export interface CheckpointState {
   history: HistoryEntry[];
   /** Who wrote it (a trainer names its sandbox, `host/pid`): shows which of two workers a checkpoint came from. */
   writer?: string;
+  /** The loss weighting's learned values (their Adam slots are among the optimizer's). */
+  lossWeighting?: LossWeighterState;
 }
 
 /**

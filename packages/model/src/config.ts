@@ -18,14 +18,23 @@ export {
   type BackendPreference,
 } from './backend/backend-names.js';
 export { TrialConfigError } from './errors.js';
+export { HEAD_NAMES, type HeadName } from './heads.js';
 export { type HistoryEntry, METRIC_NAMES, type MetricName } from './history.js';
+export {
+  DEFAULT_LOSS_WEIGHTING,
+  LOSS_WEIGHTING_KINDS,
+  type LossWeighting,
+  type LossWeightingInput,
+  type LossWeightingKind,
+  type LossWeights,
+  lossWeightingSchema,
+} from './loss-weighting-config.js';
 export {
   type EarlyStoppingConfig,
   type FineTuneConfig,
-  type LossWeights,
   type ReduceLrOnPlateauConfig,
   type TrainConfig,
   type TrainConfigInput,
   trainConfigSchema,
 } from './train-config.js';
-export { parseTrialConfig, type TrialSetup } from './trial-config.js';
+export { LOSS_WEIGHTS_SHORTHAND, parseTrialConfig, type TrialSetup } from './trial-config.js';

@@ -50,7 +50,7 @@ export function fineTune(
       name: 'fine-tune',
       variables,
       training: false,
-      lossWeights: { position: 1, shape: 0, colour: 0 },
+      lossWeighting: { kind: 'static', weights: { position: 1, shape: 0, colour: 0 } },
       learningRate: options.learningRate,
       ...(options.reduceLrOnPlateau ? { reduceLrOnPlateau: options.reduceLrOnPlateau } : {}),
       batchSize: options.batchSize ?? config.batchSize,

@@ -12,7 +12,8 @@ export const METRIC_NAMES = [
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 /**
- * One epoch of training: `loss` is the weighted total, `*_loss` each head's loss (position: MAE on
+ * One epoch of training: `loss` is the total (train: the objective minimised; val: the heads' losses
+ * with the static weights, or 1 each for a weighting that learns or changes, as early stopping sees it), `*_loss` each head's loss (position: MAE on
  * positions ÷ image size; shape, colour: categorical cross-entropy), `position_mae` the mean absolute
  * error per coordinate in pixels, `*_acc` the share of correct labels. `train` averages the epoch's
  * batches (as Keras reports), `val` is measured after the epoch in inference mode.
@@ -22,6 +23,12 @@ export interface HistoryEntry {
   epoch: number;
   train: Record<string, number>;
   val: Record<string, number>;
+  /**
+   * The weight each head's loss had at the end of the epoch (by head name): the static weights, the
+   * epoch's DWA weights, exp(−s) of uncertainty weighting, GradNorm's learned weights. Absent in
+   * histories written before loss weightings had kinds.
+   */
+  lossWeights?: Record<string, number>;
 }
 
 /** Running per-sample means of the metrics over the batches of one pass. */

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BatchTensors } from './tensors.js';
-import type { LossWeights } from './train-config.js';
 
 /** Keras' clipping of probabilities before the log of the cross-entropy. */
 const EPSILON = 1e-7;
@@ -36,31 +35,36 @@ function accuracy(probs: tf.Tensor, oneHot: tf.Tensor): tf.Scalar {
 }
 
 /**
- * The weighted total loss (a scalar, to differentiate) and every metric of `METRIC_NAMES` as one
- * tensor of shape [7], so a step reads them back in one transfer.
+ * Each head's loss, in `HEAD_NAMES` order: MAE on positions ÷ image size, categorical cross-entropy on
+ * shape and colour. Shape: [3].
  */
-export function multiTaskLoss(
+export function headLosses(out: HeadOutputs, target: BatchTensors): tf.Tensor1D {
+  return tf.stack([
+    tf.mean(tf.abs(tf.sub(out.position, target.positions))),
+    crossEntropy(out.shape, target.shapes),
+    crossEntropy(out.colour, target.colours),
+  ]) as tf.Tensor1D;
+}
+
+/**
+ * Every metric of `METRIC_NAMES` as one tensor of shape [7] (so a step reads them back in one
+ * transfer): the total `loss`, the heads' `losses` [3], the position MAE in pixels and the accuracies.
+ */
+export function stepMetrics(
+  loss: tf.Scalar,
+  losses: tf.Tensor1D,
   out: HeadOutputs,
   target: BatchTensors,
-  weights: LossWeights,
   imageSize: number,
-): { loss: tf.Scalar; metrics: tf.Tensor1D } {
-  const positionLoss = tf.mean(tf.abs(tf.sub(out.position, target.positions))) as tf.Scalar;
-  const shapeLoss = crossEntropy(out.shape, target.shapes);
-  const colourLoss = crossEntropy(out.colour, target.colours);
-  const loss = tf.addN([
-    tf.mul(positionLoss, weights.position),
-    tf.mul(shapeLoss, weights.shape),
-    tf.mul(colourLoss, weights.colour),
-  ]) as tf.Scalar;
-  const metrics = tf.stack([
+): tf.Tensor1D {
+  const [position, shape, colour] = tf.unstack(losses) as [tf.Scalar, tf.Scalar, tf.Scalar];
+  return tf.stack([
     loss,
-    positionLoss,
-    shapeLoss,
-    colourLoss,
-    tf.mul(positionLoss, imageSize),
+    position,
+    shape,
+    colour,
+    tf.mul(position, imageSize),
     accuracy(out.shape, target.shapes),
     accuracy(out.colour, target.colours),
   ]) as tf.Tensor1D;
-  return { loss, metrics };
 }

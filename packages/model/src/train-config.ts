@@ -1,16 +1,7 @@
 import { z } from 'zod';
+import { DEFAULT_LOSS_WEIGHTING, lossWeightingSchema } from './loss-weighting-config.js';
 
 const positiveNumber = z.number().positive().finite();
-
-/** Weight of each head's loss in the total loss. */
-export const lossWeightsSchema = z.strictObject({
-  /** Weight of the position MAE. Default 1. */
-  position: z.number().min(0).finite().default(1),
-  /** Weight of the shape cross-entropy. Default 1. */
-  shape: z.number().min(0).finite().default(1),
-  /** Weight of the colour cross-entropy. Default 1. */
-  colour: z.number().min(0).finite().default(1),
-});
 
 /** Early stopping on the validation loss (Keras `EarlyStopping(monitor='val_loss')`). */
 export const earlyStoppingSchema = z.strictObject({
@@ -52,8 +43,8 @@ export const fineTuneConfigSchema = z.strictObject({
 export const trainConfigSchema = z.strictObject({
   /** Adam learning rate. Default 1e-3 (Keras' default, the study's). */
   learningRate: positiveNumber.default(1e-3),
-  /** Per-head loss weights. Default 1 each. */
-  lossWeights: lossWeightsSchema.default({ position: 1, shape: 1, colour: 1 }),
+  /** How the heads' losses are weighted. Default static, 1 each (the study's). */
+  lossWeighting: lossWeightingSchema.default(DEFAULT_LOSS_WEIGHTING),
   /** Images per gradient step. Default 16 (the study's). */
   batchSize: z.int().min(1).max(4096).default(16),
   /** Most epochs (early stopping usually ends sooner). Default 100. */
@@ -73,4 +64,3 @@ export type TrainConfigInput = z.input<typeof trainConfigSchema>;
 export type FineTuneConfig = z.output<typeof fineTuneConfigSchema>;
 export type EarlyStoppingConfig = z.output<typeof earlyStoppingSchema>;
 export type ReduceLrOnPlateauConfig = z.output<typeof reduceLrOnPlateauSchema>;
-export type LossWeights = z.output<typeof lossWeightsSchema>;

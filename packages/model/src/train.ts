@@ -5,7 +5,8 @@ import { runPhase, type TrainData, type TrainHooks, type TrainResult } from './t
 
 /**
  * Trains every trainable weight of a three-head model (outputs position, shape, colour) with Adam on
- * the weighted sum of the heads' losses: MAE on position, categorical cross-entropy on shape and colour.
+ * the heads' losses (MAE on position, categorical cross-entropy on shape and colour) combined by
+ * `config.lossWeighting` (static weights, uncertainty, DWA or GradNorm).
  * Batches come shuffled per epoch from the uint8 split and are normalised one at a time; early stopping
  * watches the validation loss and (by default) the best epoch's weights are put back at the end.
  */
@@ -22,7 +23,7 @@ export function train(
       name: 'train',
       variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
       training: true,
-      lossWeights: config.lossWeights,
+      lossWeighting: config.lossWeighting,
       learningRate: config.learningRate,
       ...(config.reduceLrOnPlateau ? { reduceLrOnPlateau: config.reduceLrOnPlateau } : {}),
       batchSize: config.batchSize,

@@ -7,12 +7,15 @@ import { readCheckpoint, type TrainCheckpoint, writeCheckpoint } from './checkpo
 import { seedDropout } from './dropout-seeds.js';
 import { EarlyStopping } from './early-stopping.js';
 import { CheckpointError, TrainingAbortedError } from './errors.js';
+import { HEAD_NAMES } from './heads.js';
 import { type HistoryEntry, MetricMeans, type MetricName } from './history.js';
 import { plateauLearningRate, ScheduledAdam } from './learning-rate-schedule.js';
-import { headOutputs, multiTaskLoss } from './multi-task-loss.js';
+import { createLossWeighter, type LossWeighter } from './loss-weighting.js';
+import type { LossWeighting } from './loss-weighting-config.js';
+import { headLosses, headOutputs, stepMetrics } from './multi-task-loss.js';
 import { deriveSeed } from './seeds.js';
-import { batchTensors, disposeBatch, imageSizeOf } from './tensors.js';
-import type { EarlyStoppingConfig, LossWeights, ReduceLrOnPlateauConfig } from './train-config.js';
+import { type BatchTensors, batchTensors, disposeBatch, imageSizeOf } from './tensors.js';
+import type { EarlyStoppingConfig, ReduceLrOnPlateauConfig } from './train-config.js';
 
 /** The data of a run: train feeds the gradient steps, val drives early stopping. Never the test split. */
 export interface TrainData {
@@ -77,7 +80,7 @@ export interface Phase {
   variables: tf.Variable[];
   /** Forward pass in training mode (dropout on, batch-norm on batch statistics, updating its averages). */
   training: boolean;
-  lossWeights: LossWeights;
+  lossWeighting: LossWeighting;
   /** Initial learning rate. */
   learningRate: number;
   /** Lowers the rate on plateaus of the validation loss; absent: constant. */
@@ -87,6 +90,8 @@ export interface Phase {
   earlyStopping: EarlyStoppingConfig;
   seed: number;
 }
+
+type Layer = LayersModel['layers'][number];
 
 /** Evaluation batches can be larger than training ones: no gradients are kept. */
 const EVAL_BATCH = 64;
@@ -102,12 +107,18 @@ export async function runPhase(
   const fingerprint = phaseFingerprint(model, data, phase);
   // tf.train.adam's defaults: beta1 0.9, beta2 0.999, the backend's epsilon.
   const optimizer = new ScheduledAdam(phase.learningRate, 0.9, 0.999);
+  const weighter = createLossWeighter(phase.lossWeighting);
+  const monitor = monitorWeights(phase.lossWeighting);
+  const shared = weighter.needsHeadGradientNorms ? lastSharedLayerVariables(model) : [];
   let best: tf.Tensor[] = [];
   try {
     const resumed = hooks.checkpointFile
       ? await resume(hooks.checkpointFile, fingerprint, model, optimizer)
       : undefined;
-    if (resumed) best = resumed.bestWeights;
+    if (resumed) {
+      best = resumed.bestWeights;
+      if (resumed.state.lossWeighting) weighter.restore(resumed.state.lossWeighting);
+    }
     const history = resumed ? [...resumed.state.history] : [];
     const stopping = new EarlyStopping(phase.earlyStopping, resumed?.state.earlyStopping);
     let finished = resumed?.state.finished ?? false;
@@ -120,10 +131,18 @@ export async function runPhase(
         phase.reduceLrOnPlateau,
       );
       optimizer.setLearningRate(learningRate);
-      const train = await trainEpoch(model, data.train, phase, optimizer, epoch, imageSize, hooks);
+      weighter.startEpoch(history);
+      const context = { model, phase, optimizer, weighter, shared, imageSize, hooks };
+      const train = await trainEpoch(context, data.train, epoch);
       await settleAdam(optimizer);
-      const val = evaluateSplit(model, data.val, phase.lossWeights, imageSize);
-      const entry: HistoryEntry = { epoch, train, val };
+      const val = evaluateSplit(model, data.val, monitor, imageSize);
+      const weights = weighter.weights();
+      const entry: HistoryEntry = {
+        epoch,
+        train,
+        val,
+        lossWeights: Object.fromEntries(HEAD_NAMES.map((head, k) => [head, weights[k] as number])),
+      };
       history.push(entry);
       const { improved, stop } = stopping.update(epoch, val.loss);
       if (improved || best.length === 0) {
@@ -141,6 +160,7 @@ export async function runPhase(
           earlyStopping: stopping.state,
           history,
           ...(hooks.checkpointWriter !== undefined ? { writer: hooks.checkpointWriter } : {}),
+          lossWeighting: weighter.state(),
         });
       }
       await hooks.onEpoch?.(entry, {
@@ -160,18 +180,38 @@ export async function runPhase(
   } finally {
     tf.dispose(best);
     optimizer.dispose();
+    weighter.dispose();
   }
 }
 
+/** What one epoch's steps work with. */
+interface StepContext {
+  model: LayersModel;
+  phase: Phase;
+  optimizer: tf.AdamOptimizer;
+  weighter: LossWeighter;
+  /** GradNorm's W: the last shared layer's kernel; empty for the other weightings. */
+  shared: tf.Variable[];
+  imageSize: number;
+  hooks: TrainHooks;
+}
+
+/**
+ * The weights of the validation `loss` that early stopping and the plateau schedule watch: the static
+ * weights, or 1 each for a weighting that changes during training, so epochs compare on one scale.
+ */
+function monitorWeights(weighting: LossWeighting): number[] {
+  return weighting.kind === 'static'
+    ? HEAD_NAMES.map((head) => weighting.weights[head])
+    : HEAD_NAMES.map(() => 1);
+}
+
 async function trainEpoch(
-  model: LayersModel,
+  context: StepContext,
   split: SplitData,
-  phase: Phase,
-  optimizer: tf.AdamOptimizer,
   epoch: number,
-  imageSize: number,
-  hooks: TrainHooks,
 ): Promise<Record<MetricName, number>> {
+  const { model, phase, hooks } = context;
   const means = new MetricMeans();
   const count = Math.ceil(split.count / phase.batchSize);
   let step = 0;
@@ -179,20 +219,10 @@ async function trainEpoch(
   for (const batch of batches(split, phase.batchSize, { shuffleSeed: deriveSeed(phaseSeed, epoch) })) {
     if (hooks.signal?.aborted) throw new TrainingAbortedError(epoch - 1);
     seedDropout(model, deriveSeed(phaseSeed, epoch, step));
-    const tensors = batchTensors(batch, imageSize);
-    let metrics: tf.Tensor | undefined;
+    const tensors = batchTensors(batch, context.imageSize);
     try {
-      const { value, grads } = tf.variableGrads(() => {
-        const out = headOutputs(model.apply(tensors.images, { training: phase.training }) as tf.Tensor[]);
-        const result = multiTaskLoss(out, tensors, phase.lossWeights, imageSize);
-        metrics = tf.keep(result.metrics);
-        return result.loss;
-      }, phase.variables);
-      optimizer.applyGradients(phase.variables.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
-      tf.dispose([value, ...Object.values(grads)]);
-      means.add(metrics!.dataSync(), batch.count);
+      means.add(trainStep(context, tensors), batch.count);
     } finally {
-      metrics?.dispose();
       disposeBatch(tensors);
     }
     step++;
@@ -203,11 +233,105 @@ async function trainEpoch(
   return means.result();
 }
 
+/** One gradient step on a batch (dropout already seeded); returns its metrics in METRIC_NAMES order. */
+function trainStep(context: StepContext, tensors: BatchTensors): Float32Array {
+  const { model, phase, optimizer, weighter, shared, imageSize } = context;
+  const norms = weighter.needsHeadGradientNorms
+    ? headGradientNorms(model, tensors, phase.training, shared)
+    : undefined;
+  const autodiff = weighter.needsHeadGradientNorms
+    ? phase.variables
+    : [...phase.variables, ...weighter.variables];
+  let metrics: tf.Tensor | undefined;
+  let losses: tf.Tensor1D | undefined;
+  const explicit: tf.Tensor[] = [];
+  try {
+    const { value, grads } = tf.variableGrads(() => {
+      const out = headOutputs(model.apply(tensors.images, { training: phase.training }) as tf.Tensor[]);
+      const headLoss = headLosses(out, tensors);
+      const loss = weighter.total(headLoss);
+      losses = tf.keep(headLoss);
+      metrics = tf.keep(stepMetrics(loss, headLoss, out, tensors, imageSize));
+      return loss;
+    }, autodiff);
+    explicit.push(...weighter.variableGradients(losses!, norms));
+    const gradients = [
+      ...autodiff.map((v) => ({ name: v.name, tensor: grads[v.name]! })),
+      ...explicit.map((tensor, i) => ({ name: weighter.variables[i]!.name, tensor })),
+    ];
+    optimizer.applyGradients(gradients);
+    weighter.afterStep();
+    tf.dispose([value, ...Object.values(grads)]);
+    return metrics!.dataSync() as Float32Array;
+  } finally {
+    tf.dispose([metrics, losses, norms, ...explicit].filter((t) => t !== undefined));
+  }
+}
+
+/**
+ * ‖∇_W L_k‖ for every head k on one batch, W the `shared` variables, in the step's own mode: the same
+ * dropout masks (seeded per step) and batch statistics as the step. One forward pass per head; the
+ * batch-norm moving statistics those passes update are put back. Shape: [K].
+ */
+function headGradientNorms(
+  model: LayersModel,
+  tensors: BatchTensors,
+  training: boolean,
+  shared: tf.Variable[],
+): tf.Tensor1D {
+  const statistics = model.nonTrainableWeights;
+  const saved = statistics.map((weight) => weight.read().clone());
+  try {
+    const norms = HEAD_NAMES.map((_, k) => {
+      const { value, grads } = tf.variableGrads(() => {
+        const out = headOutputs(model.apply(tensors.images, { training }) as tf.Tensor[]);
+        return tf.squeeze(tf.slice(headLosses(out, tensors), [k], [1])) as tf.Scalar;
+      }, shared);
+      const norm = tf.tidy(() => tf.sqrt(tf.addN(shared.map((v) => tf.sum(tf.square(grads[v.name]!))))));
+      tf.dispose([value, ...Object.values(grads)]);
+      return norm;
+    });
+    const stacked = tf.stack(norms) as tf.Tensor1D;
+    tf.dispose(norms);
+    return stacked;
+  } finally {
+    statistics.forEach((weight, i) => {
+      weight.write(saved[i]!);
+    });
+    tf.dispose(saved);
+  }
+}
+
+/**
+ * GradNorm's W: the kernel of the last layer that every output depends on (for `mtl-seed`,
+ * `block6_conv`). Throws when the heads share no layer with a kernel (`branches-seed`).
+ */
+export function lastSharedLayerVariables(model: LayersModel): tf.Variable[] {
+  const feeding = (name: string) => {
+    const seen = new Set<Layer>();
+    const stack = [model.getLayer(name)];
+    while (stack.length > 0) {
+      const layer = stack.pop()!;
+      if (seen.has(layer)) continue;
+      seen.add(layer);
+      for (const node of layer.inboundNodes) stack.push(...node.inboundLayers);
+    }
+    return seen;
+  };
+  const sets = model.outputNames.map(feeding);
+  const shared = model.layers.filter((layer) => sets.every((set) => set.has(layer)));
+  for (const layer of shared.reverse()) {
+    const kernel = layer.trainableWeights.find((weight) => /kernel/.test(weight.name));
+    if (kernel) return [kernel.read() as tf.Variable];
+  }
+  throw new Error(`${model.name}: the heads share no layer with a kernel, so GradNorm has no W`);
+}
+
 /** The metrics of a whole split in inference mode. */
 export function evaluateSplit(
   model: LayersModel,
   split: SplitData,
-  lossWeights: LossWeights,
+  weights: readonly number[],
   imageSize: number,
 ): Record<MetricName, number> {
   const means = new MetricMeans();
@@ -215,7 +339,8 @@ export function evaluateSplit(
     const tensors = batchTensors(batch, imageSize);
     const values = tf.tidy(() => {
       const out = headOutputs(model.apply(tensors.images, { training: false }) as tf.Tensor[]);
-      return multiTaskLoss(out, tensors, lossWeights, imageSize).metrics;
+      const losses = headLosses(out, tensors);
+      return stepMetrics(tf.sum(tf.mul(losses, tf.tensor1d([...weights]))), losses, out, tensors, imageSize);
     });
     means.add(values.dataSync(), batch.count);
     values.dispose();

@@ -18,7 +18,29 @@ describe('parseTrialConfig', () => {
     });
   });
 
+  it('reads lossWeighting, and lossWeights as the shorthand of static weights', () => {
+    const context = { imageSize: 128 };
+    expect(parseTrialConfig({ arch: 'mtl-seed' }, context).train.lossWeighting).toEqual({
+      kind: 'static',
+      weights: { position: 1, shape: 1, colour: 1 },
+    });
+    expect(
+      parseTrialConfig({ arch: 'mtl-seed', lossWeights: { position: 2 } }, context).train.lossWeighting,
+    ).toEqual({
+      kind: 'static',
+      weights: { position: 2, shape: 1, colour: 1 },
+    });
+    expect(
+      parseTrialConfig({ arch: 'mtl-seed', lossWeighting: { kind: 'dwa', temperature: 3 } }, context).train
+        .lossWeighting,
+    ).toEqual({ kind: 'dwa', temperature: 3 });
+  });
+
   it.each([
+    [{ arch: 'mtl-seed', lossWeights: { position: -1 } }, 'lossWeights.position'],
+    [{ arch: 'mtl-seed', lossWeights: { positon: 1 } }, 'lossWeights.positon'],
+    [{ arch: 'mtl-seed', lossWeights: {}, lossWeighting: { kind: 'static' } }, 'lossWeights'],
+    [{ arch: 'mtl-seed', lossWeighting: { kind: 'pcgrad' } }, 'lossWeighting.kind'],
     [{ arch: 'nope' }, 'arch'],
     [{ arch: 'mtl-seed', learningRate: -1 }, 'learningRate'],
     [{ arch: 'mtl-seed', batchSize: 16, bogus: 1 }, 'bogus'],

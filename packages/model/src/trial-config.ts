@@ -20,8 +20,15 @@ export interface TrialSetup {
 const ARCHITECTURE_KEYS = ['widthMultiplier', 'dropout'] as const;
 
 /**
+ * The shorthand of static weighting, as sweeps wrote it before `lossWeighting` had kinds:
+ * `lossWeights: { position: 2 }` is `lossWeighting: { kind: static, weights: { position: 2 } }`.
+ */
+export const LOSS_WEIGHTS_SHORTHAND = 'lossWeights';
+
+/**
  * Maps a flat trial config (`{ arch, widthMultiplier?, dropout?, learningRate?, batchSize?, epochs?,
- * earlyStopping?, lossWeights?, fineTune?, seed? }`) onto `ArchitectureOptions` and `TrainConfig`.
+ * earlyStopping?, lossWeighting? | lossWeights?, fineTune?, seed? }`) onto `ArchitectureOptions` and
+ * `TrainConfig` (`lossWeights` is the shorthand of static weighting).
  * `seed` (argument, else the config's key, else 0) seeds initialisation, shuffling and dropout alike.
  * An unknown key or a bad value fails with a TrialConfigError naming the field.
  */
@@ -42,8 +49,24 @@ export function parseTrialConfig(
     if ((ARCHITECTURE_KEYS as readonly string[]).includes(key)) architectureInput[key] = value;
     else trainInput[key] = value;
   }
+  const shorthand = LOSS_WEIGHTS_SHORTHAND in trainInput;
+  if (shorthand) {
+    if ('lossWeighting' in trainInput) {
+      throw new TrialConfigError(
+        LOSS_WEIGHTS_SHORTHAND,
+        'give lossWeighting or its shorthand lossWeights, not both',
+      );
+    }
+    trainInput.lossWeighting = { kind: 'static', weights: trainInput[LOSS_WEIGHTS_SHORTHAND] };
+    delete trainInput[LOSS_WEIGHTS_SHORTHAND];
+  }
   if (context.seed !== undefined) trainInput.seed = context.seed;
-  const train = parseWith(trainConfigSchema, trainInput);
+  // A fault in the shorthand is named as written: `lossWeights.position`, not `lossWeighting.weights.position`.
+  const train = parseWith(
+    trainConfigSchema,
+    trainInput,
+    shorthand ? ['lossWeighting.weights', 'lossWeights'] : undefined,
+  );
   const architecture = parseWith(architectureOptionsSchema, {
     ...architectureInput,
     imageSize: context.imageSize,
@@ -52,10 +75,23 @@ export function parseTrialConfig(
   return { arch, architecture, train };
 }
 
-function parseWith<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+function parseWith<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  rename?: readonly [from: string, to: string],
+): z.output<T> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const field = issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : (issue?.path.join('.') ?? '');
+  const path = issue?.path.join('.') ?? '';
+  const keys =
+    issue?.code === 'unrecognized_keys' ? issue.keys.map((key) => (path ? `${path}.${key}` : key)) : [path];
+  const field = keys
+    .map((key) =>
+      rename && (key === rename[0] || key.startsWith(`${rename[0]}.`))
+        ? rename[1] + key.slice(rename[0].length)
+        : key,
+    )
+    .join(', ');
   throw new TrialConfigError(field, issue?.message ?? 'invalid');
 }

@@ -156,6 +156,28 @@
         options: { scales: { x: { title: { display: true, text: 'epoch' } } } },
       });
     }
+    const weights = article.querySelector('canvas[data-weights]');
+    if (weights) {
+      const colours = { position: '#3273d6', shape: '#12b76a', colour: '#f79009' };
+      chart(weights, {
+        type: 'line',
+        data: {
+          labels: run.history.map((entry) => entry.epoch),
+          datasets: HEADS.map((head) => ({
+            label: head,
+            data: run.history.map((entry) => entry.lossWeights?.[head] ?? null),
+            borderColor: colours[head],
+            pointRadius: 0,
+          })),
+        },
+        options: {
+          scales: {
+            x: { title: { display: true, text: 'epoch' } },
+            y: { title: { display: true, text: 'weight' } },
+          },
+        },
+      });
+    }
     if (run.errors) {
       const { edges, counts } = run.errors;
       chart(article.querySelector('canvas[data-errors]'), {

@@ -7,7 +7,7 @@ import type { RunView } from './report-view.js';
 import type { SweepView } from './sweep-view.js';
 
 /**
- * One run in detail, as fetched when it is opened: confusion matrices, learning-curve and error charts
+ * One run in detail, as fetched when it is opened: confusion matrices, learning-curve, loss-weight and error charts
  * (their data in a JSON script beside them), sample predictions.
  */
 export function renderRunDetail(
@@ -37,6 +37,9 @@ export function renderRunDetail(
       )
       .join('') +
     '</div>' +
+    (run.history.some((entry) => entry.lossWeights !== undefined)
+      ? '<h4>Loss weights per head (end of each epoch)</h4><figure class="chart" data-testid="loss-weights"><div class="chart-box"><canvas data-weights></canvas></div></figure>'
+      : '') +
     (run.predictions
       ? '<h4>Position error distribution (test split, px)</h4><figure class="chart"><div class="chart-box"><canvas data-errors></canvas></div></figure>' +
         `<h4>Sample test images (green: true position, red: predicted)</h4>${(options.imageDefs ?? true) ? samplesDefs(samples) : ''}${renderSamples(samples, run)}`

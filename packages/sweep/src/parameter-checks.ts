@@ -1,12 +1,13 @@
 import {
   ARCHITECTURE_NAMES,
   isArchitectureName,
+  LOSS_WEIGHTS_SHORTHAND,
   parseTrialConfig,
   TrialConfigError,
   trainConfigSchema,
 } from '@repo/model/config';
 import { formatPath, type RawIssue } from './issues.js';
-import type { ParameterSpace, ParameterValue } from './parameter-space.js';
+import type { JsonValue, ParameterSpace, ParameterValue } from './parameter-space.js';
 import { configOf, type ParameterPoint } from './trial-config.js';
 
 /** Top-level keys the trainer reads from a trial config (`seed` comes from `repeats`/`seeds`). */
@@ -15,7 +16,11 @@ export const PARAMETER_NAMES = [
   'widthMultiplier',
   'dropout',
   ...Object.keys(trainConfigSchema.shape).filter((key) => key !== 'seed'),
+  LOSS_WEIGHTS_SHORTHAND,
 ];
+
+/** The parameter whose value decides which fields its siblings (`lossWeighting.temperature`, …) may have. */
+const WEIGHTING_KIND = 'lossWeighting.kind';
 
 /**
  * Checks every value a parameter can take against the trainer's own schemas (through the model
@@ -56,7 +61,7 @@ export function checkParameterValues(values: readonly ParameterValue[], imageSiz
         });
       }
     } else {
-      const problem = trainerProblem({ [name]: value.value }, imageSize);
+      const problem = problemInContext(name, value.value, values, imageSize);
       if (problem?.startsWith('Unrecognized key'))
         reportOnce({ path: value.entry, message: 'unknown parameter' });
       else if (problem !== undefined) issues.push({ path: value.path, message: problem });
@@ -93,7 +98,32 @@ function checkWholeNumbers(
   return issues;
 }
 
-/** What the trainer would say of a config holding `point` (and a valid arch), or undefined if fine. */
+/**
+ * What the trainer says of parameter `name` at `value`. A field of a loss weighting
+ * (`lossWeighting.temperature`) is checked beside each kind the sweep gives `lossWeighting.kind`:
+ * it is a problem only if no kind takes it.
+ */
+function problemInContext(
+  name: string,
+  value: JsonValue,
+  values: readonly ParameterValue[],
+  imageSize: number,
+): string | undefined {
+  if (!name.startsWith('lossWeighting.') || name === WEIGHTING_KIND) {
+    return trainerProblem({ [name]: value }, imageSize);
+  }
+  const kinds = values.filter((v) => v.parameter.name === WEIGHTING_KIND).map((v) => v.value);
+  const problems = (kinds.length > 0 ? kinds : [undefined]).map((kind) =>
+    trainerProblem({ ...(kind === undefined ? {} : { [WEIGHTING_KIND]: kind }), [name]: value }, imageSize),
+  );
+  return problems.includes(undefined) ? undefined : problems[0];
+}
+
+/**
+ * What the trainer would say of a config holding `point` (and a valid arch), or undefined if fine.
+ * The message names the field inside a parameter's value when the fault is deeper than the parameter
+ * (`kind: unknown kind; …` for a `lossWeighting` value).
+ */
 export function trainerProblem(point: ParameterPoint, imageSize: number): string | undefined {
   try {
     parseTrialConfig({ ...configOf(point), arch: ARCHITECTURE_NAMES[0] }, { imageSize, seed: 0 });
@@ -101,7 +131,10 @@ export function trainerProblem(point: ParameterPoint, imageSize: number): string
   } catch (error) {
     if (!(error instanceof TrialConfigError)) throw error;
     const prefix = `${error.field}: `;
-    return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+    const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+    const names = Object.keys(point);
+    const owner = names.find((name) => error.field.startsWith(`${name}.`));
+    return owner === undefined ? message : `${error.field.slice(owner.length + 1)}: ${message}`;
   }
 }
 

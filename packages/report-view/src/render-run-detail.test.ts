@@ -1,0 +1,41 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSweepView } from './load-sweep-view.js';
+import { renderRunDetail } from './render-run-detail.js';
+import { summariseReportView } from './report-summary.js';
+import type { SweepView } from './sweep-view.js';
+import { writeSweepFixture } from './testing/sweep-fixture.js';
+
+let root: string;
+let view: SweepView;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'mtl-run-detail-'));
+  const fixture = await writeSweepFixture(root);
+  view = await loadSweepView(fixture.layout, fixture.sweepId);
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('renderRunDetail', () => {
+  it('draws the loss weights per head when the history has them, and only then', () => {
+    const { summary } = summariseReportView(view);
+    const run = view.runs[0]!;
+    expect(renderRunDetail(run, summary, view.samples)).not.toContain('data-weights');
+    const weighted = {
+      ...run,
+      history: run.history.map((entry, i) => ({
+        ...entry,
+        lossWeights: { position: 1 + i / 10, shape: 1, colour: 1 - i / 10 },
+      })),
+    };
+    const html = renderRunDetail(weighted, summary, view.samples);
+    expect(html).toContain('<canvas data-weights>');
+    // The chart reads its values from the run's JSON beside it.
+    const data = JSON.parse(
+      html.match(/<script type="application\/json" class="run-data">(.*?)<\/script>/)![1]!,
+    );
+    expect(data.history[1].lossWeights).toEqual({ position: 1.1, shape: 1, colour: 0.9 });
+  });
+});
