@@ -37,4 +37,9 @@ export {
   type TrainConfigInput,
   trainConfigSchema,
 } from './train-config.js';
-export { LOSS_WEIGHTS_SHORTHAND, parseTrialConfig, type TrialSetup } from './trial-config.js';
+export {
+  LOSS_WEIGHTS_SHORTHAND,
+  parseTrialConfig,
+  type TrialSetup,
+  weightingProblem,
+} from './trial-config.js';

@@ -41,6 +41,7 @@ describe('parseTrialConfig', () => {
     [{ arch: 'mtl-seed', lossWeights: { positon: 1 } }, 'lossWeights.positon'],
     [{ arch: 'mtl-seed', lossWeights: {}, lossWeighting: { kind: 'static' } }, 'lossWeights'],
     [{ arch: 'mtl-seed', lossWeighting: { kind: 'pcgrad' } }, 'lossWeighting.kind'],
+    [{ arch: 'branches-seed', lossWeighting: { kind: 'gradnorm' } }, 'lossWeighting.kind'],
     [{ arch: 'nope' }, 'arch'],
     [{ arch: 'mtl-seed', learningRate: -1 }, 'learningRate'],
     [{ arch: 'mtl-seed', batchSize: 16, bogus: 1 }, 'bogus'],

@@ -3,9 +3,11 @@ import {
   ARCHITECTURE_NAMES,
   type ArchitectureName,
   isArchitectureName,
+  SHARES_LAYERS,
 } from './architectures/architecture-names.js';
 import { type ArchitectureOptions, architectureOptionsSchema } from './architectures/architecture-options.js';
 import { TrialConfigError } from './errors.js';
+import { LOSS_WEIGHTING_KINDS, type LossWeightingKind } from './loss-weighting-config.js';
 import { type TrainConfig, trainConfigSchema } from './train-config.js';
 
 /** A trial's flat hyperparameters split onto the model package's schemas, validated. */
@@ -67,12 +69,23 @@ export function parseTrialConfig(
     trainInput,
     shorthand ? ['lossWeighting.weights', 'lossWeights'] : undefined,
   );
+  const unfit = weightingProblem(arch, train.lossWeighting.kind);
+  if (unfit !== undefined) {
+    throw new TrialConfigError(shorthand ? LOSS_WEIGHTS_SHORTHAND : 'lossWeighting.kind', unfit);
+  }
   const architecture = parseWith(architectureOptionsSchema, {
     ...architectureInput,
     imageSize: context.imageSize,
     seed: train.seed,
   });
   return { arch, architecture, train };
+}
+
+/** Why `arch` cannot train with a weighting of this kind, or undefined if it can. */
+export function weightingProblem(arch: ArchitectureName, kind: LossWeightingKind): string | undefined {
+  if (kind !== 'gradnorm' || SHARES_LAYERS[arch]) return undefined;
+  const allowed = LOSS_WEIGHTING_KINDS.filter((k) => k !== 'gradnorm').join(', ');
+  return `gradnorm balances gradients on a layer every head shares, and ${arch} shares none; allowed with ${arch}: ${allowed}`;
 }
 
 function parseWith<T extends z.ZodType>(

@@ -59,6 +59,16 @@ describe('lossWeighting in a sweep', () => {
     ]);
   });
 
+  it('lets gradnorm train an architecture with a shared backbone', () => {
+    const plan = planSweep(
+      parseSweepSpec(
+        yamlWith({ parameters: parametersWith({ arch: 'mtl-seed', lossWeighting: { kind: 'gradnorm' } }) }),
+        'gradnorm.yaml',
+      ),
+    );
+    expect(plan.trials[0]?.config.lossWeighting).toEqual({ kind: 'gradnorm' });
+  });
+
   it('keeps the lossWeights shorthand of static weights', () => {
     const plan = planSweep(
       parseSweepSpec(
@@ -124,6 +134,18 @@ describe('lossWeighting in a sweep', () => {
       { lossWeighting: { kind: 'gradnorm', temperature: 2 } },
       'parameters.lossWeighting.temperature',
       /unknown parameter/,
+    ],
+    [
+      'gradnorm beside an architecture that shares no layer',
+      { arch: { values: ['mtl-seed', 'branches-seed'] }, lossWeighting: { kind: 'gradnorm' } },
+      'parameters.lossWeighting.kind',
+      /gradnorm balances gradients on a layer every head shares, and branches-seed shares none; allowed with branches-seed: static, uncertainty, dwa/,
+    ],
+    [
+      'gradnorm in a choice beside branches-seed',
+      { arch: 'branches-seed', lossWeighting: { values: [{ kind: 'dwa' }, { kind: 'gradnorm', alpha: 1 }] } },
+      'parameters.lossWeighting.values[1]',
+      /branches-seed shares none/,
     ],
   ])('refuses %s, naming the field', (_title, changes, path, message) => {
     const error = issuesOf(yamlWith({ parameters: parametersWith(changes) }));

@@ -1,10 +1,14 @@
 import {
   ARCHITECTURE_NAMES,
+  type ArchitectureName,
   isArchitectureName,
+  LOSS_WEIGHTING_KINDS,
   LOSS_WEIGHTS_SHORTHAND,
+  type LossWeightingKind,
   parseTrialConfig,
   TrialConfigError,
   trainConfigSchema,
+  weightingProblem,
 } from '@repo/model/config';
 import { formatPath, type RawIssue } from './issues.js';
 import type { JsonValue, ParameterSpace, ParameterValue } from './parameter-space.js';
@@ -67,7 +71,36 @@ export function checkParameterValues(values: readonly ParameterValue[], imageSiz
       else if (problem !== undefined) issues.push({ path: value.path, message: problem });
     }
   }
-  return [...issues, ...checkWholeNumbers(values, imageSize, once)];
+  return [...issues, ...checkWholeNumbers(values, imageSize, once), ...checkWeightingFits(values)];
+}
+
+/**
+ * A loss weighting some architecture of the sweep cannot train with (GradNorm without a shared layer):
+ * the grid or random draws would pair them, so the spec is refused at the weighting's value.
+ */
+function checkWeightingFits(values: readonly ParameterValue[]): RawIssue[] {
+  const archs = values
+    .filter((v) => v.parameter.name === 'arch' && typeof v.value === 'string' && isArchitectureName(v.value))
+    .map((v) => v.value as ArchitectureName);
+  const issues: RawIssue[] = [];
+  for (const value of values) {
+    const kind =
+      value.parameter.name === WEIGHTING_KIND
+        ? value.value
+        : value.parameter.name === 'lossWeighting' && isObject(value.value)
+          ? value.value.kind
+          : undefined;
+    if (typeof kind !== 'string' || !(LOSS_WEIGHTING_KINDS as readonly string[]).includes(kind)) continue;
+    const problem = archs
+      .map((arch) => weightingProblem(arch, kind as LossWeightingKind))
+      .find((p) => p !== undefined);
+    if (problem !== undefined) issues.push({ path: value.path, message: problem });
+  }
+  return issues;
+}
+
+function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A uniform or log-uniform range over a parameter that takes whole numbers would draw invalid values. */
@@ -143,7 +176,13 @@ export function maxEpochs(space: ParameterSpace): number {
   const epochs = space.find((parameter) => parameter.name === 'epochs')?.distribution;
   if (epochs === undefined) return trainConfigSchema.parse({}).epochs;
   const candidates =
-    epochs.kind === 'constant' ? [epochs.value] : epochs.kind === 'choice' ? epochs.values : [epochs.max];
+    epochs.kind === 'constant'
+      ? [epochs.value]
+      : epochs.kind === 'choice'
+        ? epochs.values
+        : 'max' in epochs
+          ? [epochs.max]
+          : [];
   return Math.max(...candidates.filter((value): value is number => typeof value === 'number'));
 }
 

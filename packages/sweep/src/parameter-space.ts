@@ -1,3 +1,4 @@
+import { HEAD_NAMES } from '@repo/model/config';
 import { z } from 'zod';
 import { type FieldPath, fromZod, type RawIssue, strictObject } from './issues.js';
 
@@ -5,14 +6,23 @@ import { type FieldPath, fromZod, type RawIssue, strictObject } from './issues.j
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** The kinds of distribution a parameter can be drawn from. */
-export const DISTRIBUTION_KINDS = ['constant', 'choice', 'uniform', 'log-uniform', 'int-uniform'] as const;
+export const DISTRIBUTION_KINDS = [
+  'constant',
+  'choice',
+  'uniform',
+  'log-uniform',
+  'int-uniform',
+  'dirichlet',
+] as const;
 export type DistributionKind = (typeof DISTRIBUTION_KINDS)[number];
 
 /** Where one parameter's values come from. Ranges include both ends. */
 export type Distribution =
   | { kind: 'constant'; value: JsonValue }
   | { kind: 'choice'; values: readonly JsonValue[] }
-  | { kind: 'uniform' | 'log-uniform' | 'int-uniform'; min: number; max: number };
+  | { kind: 'uniform' | 'log-uniform' | 'int-uniform'; min: number; max: number }
+  /** An object `{ key: part }` drawn on the simplex: parts ≥ 0 summing to `total`. */
+  | { kind: 'dirichlet'; keys: readonly string[]; concentration: readonly number[]; total: number };
 
 /** One searched (or fixed) hyperparameter. */
 export interface Parameter {
@@ -61,10 +71,31 @@ const rangeSchema = (kind: 'uniform' | 'log-uniform' | 'int-uniform') => {
   });
 };
 
+const dirichletSchema = strictObject({
+  distribution: z.literal('dirichlet'),
+  /** The drawn object's keys. Default: the heads, position, shape, colour. */
+  keys: z
+    .array(z.string().regex(NAME, 'a key is letters, digits and "_", starting with a letter'))
+    .min(2, 'needs at least two keys')
+    .refine((keys) => new Set(keys).size === keys.length, 'keys must differ')
+    .default([...HEAD_NAMES]),
+  /** α, one for every key or one number for all. Default 1: uniform on the simplex. */
+  concentration: z.union([z.number().gt(0), z.array(z.number().gt(0))]).default(1),
+  /** What the parts sum to. Default: the number of keys, so 1 each is the simplex's centre. */
+  total: z.number().gt(0).finite().optional(),
+}).refine(
+  (entry) => typeof entry.concentration === 'number' || entry.concentration.length === entry.keys.length,
+  {
+    path: ['concentration'],
+    message: 'needs one value per key',
+  },
+);
+
 /**
  * Reads the `parameters` mapping. Each entry is a constant (`batchSize: 16` or `{ value: … }`), a choice
- * (`{ values: [...] }`), a range (`{ distribution: uniform | log-uniform | int-uniform, min, max }`), or
- * a group of nested parameters (`lossWeights: { position: …, shape: … }`).
+ * (`{ values: [...] }`), a range (`{ distribution: uniform | log-uniform | int-uniform, min, max }`), a
+ * point on the simplex (`{ distribution: dirichlet, keys?, concentration?, total? }`), or a group of
+ * nested parameters (`lossWeights: { position: …, shape: … }`).
  */
 export function parseParameters(raw: unknown, prefix: FieldPath = ['parameters']): ParsedParameters {
   const parsed: ParsedParameters = { space: [], values: [], issues: [] };
@@ -169,6 +200,20 @@ function parseDistribution(
     }
     return { kind, values };
   }
+  if (kind === 'dirichlet') {
+    const parsed = dirichletSchema.safeParse(entry);
+    if (!parsed.success) {
+      issues.push(...fromZod(parsed.error, path));
+      return undefined;
+    }
+    const { keys, concentration, total } = parsed.data;
+    return {
+      kind,
+      keys,
+      concentration: typeof concentration === 'number' ? keys.map(() => concentration) : concentration,
+      total: total ?? keys.length,
+    };
+  }
   const parsed = rangeSchema(kind).safeParse(entry);
   if (!parsed.success) {
     issues.push(...fromZod(parsed.error, path));
@@ -189,12 +234,21 @@ function valuesOf(parameter: Parameter, path: FieldPath): ParameterValue[] {
         path: [...path, 'values', index],
         entry: path,
       }));
+    case 'dirichlet':
+      // The simplex's centre stands for every draw: the trainer takes any non-negative parts.
+      return [{ parameter, value: simplexCentre(distribution), path, entry: path }];
     default:
       return [
         { parameter, value: distribution.min, path: [...path, 'min'], entry: path },
         { parameter, value: distribution.max, path: [...path, 'max'], entry: path },
       ];
   }
+}
+
+function simplexCentre(distribution: Extract<Distribution, { kind: 'dirichlet' }>): JsonValue {
+  return Object.fromEntries(
+    distribution.keys.map((key) => [key, distribution.total / distribution.keys.length]),
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,8 +1,9 @@
+import { sampleDirichlet } from './dirichlet.js';
 import type { Distribution, JsonValue, ParameterSpace } from './parameter-space.js';
 import type { Rng } from './rng.js';
 import type { ParameterPoint } from './trial-config.js';
 
-/** One value drawn from a distribution (log-uniform is uniform in log space). */
+/** One value drawn from a distribution (log-uniform is uniform in log space; dirichlet gives an object). */
 export function sampleValue(distribution: Distribution, rng: Rng): JsonValue {
   switch (distribution.kind) {
     case 'constant':
@@ -17,6 +18,12 @@ export function sampleValue(distribution: Distribution, rng: Rng): JsonValue {
     }
     case 'int-uniform':
       return rng.int(distribution.min, distribution.max);
+    case 'dirichlet': {
+      const parts = sampleDirichlet(distribution.concentration, rng);
+      return Object.fromEntries(
+        distribution.keys.map((key, i) => [key, (parts[i] as number) * distribution.total]),
+      );
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import type { Direction } from '@repo/metrics';
 import { isBetter } from './metrics.js';
 import type { Distribution, JsonValue, ParameterSpace } from './parameter-space.js';
 import type { Rng } from './rng.js';
-import { samplePoint } from './sample.js';
+import { samplePoint, sampleValue } from './sample.js';
 import type { ParameterPoint } from './trial-config.js';
 
 /** A finished configuration and its objective (NaN for a diverged trial: counted among the worst). */
@@ -72,6 +72,9 @@ function suggestValue(
   switch (distribution.kind) {
     case 'constant':
       return distribution.value;
+    case 'dirichlet':
+      // Univariate TPE has no density on the simplex: its parameters are drawn from their prior.
+      return sampleValue(distribution, rng);
     case 'choice': {
       const keys = distribution.values.map((value) => JSON.stringify(value));
       const goodDensity = categorical(keys, good);

@@ -46,8 +46,12 @@ export function pointOf(space: ParameterSpace, config: Readonly<Record<string, J
         sameJson(valueAt(configOf({ [name]: candidate }), name), found),
       );
       if (match !== undefined) point[name] = match;
-    } else if (typeof found === 'number') {
-      point[name] = found;
+    } else if (
+      distribution.kind === 'dirichlet'
+        ? typeof found === 'object' && found !== null
+        : typeof found === 'number'
+    ) {
+      point[name] = found as JsonValue;
     }
   }
   return point;

@@ -76,6 +76,16 @@ describe('mtl sweep (real Redis)', () => {
     expect(await redis.keys(`${prefix}:*`)).toEqual([]);
   });
 
+  it('a bad loss weighting enqueues nothing', async () => {
+    const bad = join(dir, 'bad-weighting.yaml');
+    await writeFile(
+      bad,
+      'name: bad\ndataset: { samples: 10, seed: 1 }\nsearch: grid\nparameters: { arch: mtl-seed, lossWeighting: { kind: dwa, temperature: -1 } }\n',
+    );
+    expect(await sweep(bad)).toBe(ExitCode.usage);
+    expect(await redis.keys(`${prefix}:*`)).toEqual([]);
+  });
+
   it('a tpe search enqueues its start-up trials and carries its spec for the trainers', async () => {
     const tpe = join(dir, 'tpe.yaml');
     await writeFile(

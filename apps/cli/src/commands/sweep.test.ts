@@ -69,6 +69,38 @@ describe('mtl sweep --dry-run', () => {
     expect(stdout.join('')).toBe('');
   });
 
+  it('a bad loss weighting exits 2 naming each field and the allowed values', async () => {
+    const file = join(dir, 'weighting.yaml');
+    await writeFile(
+      file,
+      [
+        'name: weighting',
+        'dataset: { samples: 10, seed: 1 }',
+        'search: grid',
+        'parameters:',
+        '  arch: { values: [mtl-seed, branches-seed] }',
+        '  lossWeighting:',
+        '    values:',
+        '      - { kind: focal }',
+        '      - { kind: dwa, temperature: 0 }',
+        '      - { kind: static, weights: { position: 0, shape: 0, colour: 0 } }',
+        '      - { kind: gradnorm }',
+        '',
+      ].join('\n'),
+    );
+    expect(await run(['sweep', file, '--dry-run'])).toBe(ExitCode.usage);
+    const err = stderr.join('');
+    expect(err).toContain(
+      `${file}:8: parameters.lossWeighting.values[0]: kind: unknown kind; allowed: static, uncertainty, dwa, gradnorm`,
+    );
+    expect(err).toContain(`${file}:9: parameters.lossWeighting.values[1]: temperature: must be > 0`);
+    expect(err).toContain(`${file}:10: parameters.lossWeighting.values[2]: weights: all weights are 0`);
+    expect(err).toContain(
+      `${file}:11: parameters.lossWeighting.values[3]: gradnorm balances gradients on a layer every head shares, and branches-seed shares none; allowed with branches-seed: static, uncertainty, dwa`,
+    );
+    expect(stdout.join('')).toBe('');
+  });
+
   it('malformed YAML and a missing file exit 2', async () => {
     const file = join(dir, 'broken.yaml');
     await writeFile(file, 'name: x\nparameters:\n  arch: [mtl-seed\n');
