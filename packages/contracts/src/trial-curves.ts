@@ -12,6 +12,8 @@ export interface EpochRecord {
   val: EpochMetrics;
   /** Each head's loss weight at the end of the epoch. */
   lossWeights?: EpochMetrics;
+  /** Cosine similarity of each pair of heads' gradients on the shared backbone after the epoch. */
+  taskConflict?: EpochMetrics;
 }
 
 /**
@@ -29,11 +31,17 @@ export class TrialCurves {
 
   /** Records a trial's epoch (1-based `entry.epoch`). */
   async record(sweepId: string, trialId: string, entry: EpochRecord): Promise<void> {
-    const { epoch, train, val, lossWeights } = entry;
+    const { epoch, train, val, lossWeights, taskConflict } = entry;
     await this.redis.hset(
       this.key(sweepId),
       `${idSchema.parse(trialId)}.${epoch}`,
-      JSON.stringify({ epoch, train, val, ...(lossWeights ? { lossWeights } : {}) }),
+      JSON.stringify({
+        epoch,
+        train,
+        val,
+        ...(lossWeights ? { lossWeights } : {}),
+        ...(taskConflict ? { taskConflict } : {}),
+      }),
     );
   }
 

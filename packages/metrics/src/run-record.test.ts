@@ -50,7 +50,7 @@ describe('runRecordSchema', () => {
     expect(issuesOf(json)).toEqual(['history.1.val: must map metric names to finite numbers']);
   });
 
-  it('keeps each epoch’s loss weights per head, and checks them like the metrics', () => {
+  it('keeps each epoch’s loss weights and task conflict, and checks them like the metrics', () => {
     const json = JSON.parse(JSON.stringify(runRecordJson()));
     json.history[0].lossWeights = { position: 0.8, shape: 1.2, colour: 1 };
     expect(parseRunRecord(json, 'run.json').history[0]?.lossWeights).toEqual({

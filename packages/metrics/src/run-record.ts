@@ -23,6 +23,8 @@ export const historyEntrySchema = z.strictObject({
   val: metricValues,
   /** Each head's loss weight at the end of the epoch (absent in records written before weightings). */
   lossWeights: metricValues.optional(),
+  /** Cosine similarity of each pair of heads' gradients on the shared backbone after the epoch. */
+  taskConflict: metricValues.optional(),
 });
 
 const axisErrorsSchema = z.strictObject({ x: finite, y: finite, mean: finite });

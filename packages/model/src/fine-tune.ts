@@ -57,6 +57,8 @@ export function fineTune(
       epochs: options.epochs,
       earlyStopping: options.earlyStopping,
       seed: config.seed,
+      // The backbone is frozen while fine-tuning: its conflict does not move.
+      taskConflict: false,
     },
     hooks,
   );

@@ -29,6 +29,12 @@ export interface HistoryEntry {
    * histories written before loss weightings had kinds.
    */
   lossWeights?: Record<string, number>;
+  /**
+   * Task conflict after the epoch, by pair of heads (`position-shape`, `position-colour`,
+   * `shape-colour`): the cosine similarity of their losses' gradients with respect to the shared
+   * backbone's weights on a fixed training batch. Absent when the heads share no layer or it is off.
+   */
+  taskConflict?: Record<string, number>;
 }
 
 /** Running per-sample means of the metrics over the batches of one pass. */

@@ -55,6 +55,11 @@ export const trainConfigSchema = z.strictObject({
   seed: z.int().min(0).max(0xffff_ffff).default(0),
   /** Lower the rate when the validation loss stalls; absent: a constant rate (the study's). */
   reduceLrOnPlateau: reduceLrOnPlateauSchema.optional(),
+  /**
+   * After each epoch, the cosine similarity of each pair of heads' gradients on the shared backbone's
+   * weights, on a fixed training batch (`HistoryEntry.taskConflict`). Default true.
+   */
+  taskConflict: z.boolean().default(true),
   /** Fine-tune the position head after training; absent: no fine-tuning. */
   fineTune: fineTuneConfigSchema.optional(),
 });

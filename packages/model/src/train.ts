@@ -30,6 +30,7 @@ export function train(
       epochs: config.epochs,
       earlyStopping: config.earlyStopping,
       seed: config.seed,
+      taskConflict: config.taskConflict,
     },
     hooks,
   );

@@ -7,6 +7,13 @@ import { readCheckpoint, type TrainCheckpoint, writeCheckpoint } from './checkpo
 import { seedDropout } from './dropout-seeds.js';
 import { EarlyStopping } from './early-stopping.js';
 import { CheckpointError, TrainingAbortedError } from './errors.js';
+import {
+  gradientNorm,
+  headGradients,
+  lastSharedLayerVariables,
+  sharedVariables,
+  taskConflict,
+} from './head-gradients.js';
 import { HEAD_NAMES } from './heads.js';
 import { type HistoryEntry, MetricMeans, type MetricName } from './history.js';
 import { plateauLearningRate, ScheduledAdam } from './learning-rate-schedule.js';
@@ -89,9 +96,12 @@ export interface Phase {
   epochs: number;
   earlyStopping: EarlyStoppingConfig;
   seed: number;
+  /** Measure task conflict after each epoch (when the heads share layers). */
+  taskConflict: boolean;
 }
 
-type Layer = LayersModel['layers'][number];
+/** The seed stream of task conflict's dropout masks (1 and 2 are the phases'). */
+const CONFLICT_STREAM = 3;
 
 /** Evaluation batches can be larger than training ones: no gradients are kept. */
 const EVAL_BATCH = 64;
@@ -110,6 +120,7 @@ export async function runPhase(
   const weighter = createLossWeighter(phase.lossWeighting);
   const monitor = monitorWeights(phase.lossWeighting);
   const shared = weighter.needsHeadGradientNorms ? lastSharedLayerVariables(model) : [];
+  const backbone = phase.taskConflict ? sharedVariables(model) : [];
   let best: tf.Tensor[] = [];
   try {
     const resumed = hooks.checkpointFile
@@ -142,6 +153,7 @@ export async function runPhase(
         train,
         val,
         lossWeights: Object.fromEntries(HEAD_NAMES.map((head, k) => [head, weights[k] as number])),
+        ...(backbone.length > 0 ? { taskConflict: measureTaskConflict(context, data.train, backbone) } : {}),
       };
       history.push(entry);
       const { improved, stop } = stopping.update(epoch, val.loss);
@@ -268,63 +280,40 @@ function trainStep(context: StepContext, tensors: BatchTensors): Float32Array {
   }
 }
 
-/**
- * ‖∇_W L_k‖ for every head k on one batch, W the `shared` variables, in the step's own mode: the same
- * dropout masks (seeded per step) and batch statistics as the step. One forward pass per head; the
- * batch-norm moving statistics those passes update are put back. Shape: [K].
- */
+/** ‖∇_W L_k‖ for every head k on one batch, W the `shared` variables, in the step's own mode. Shape: [K]. */
 function headGradientNorms(
   model: LayersModel,
   tensors: BatchTensors,
   training: boolean,
   shared: tf.Variable[],
 ): tf.Tensor1D {
-  const statistics = model.nonTrainableWeights;
-  const saved = statistics.map((weight) => weight.read().clone());
+  const gradients = headGradients(model, tensors, training, shared);
   try {
-    const norms = HEAD_NAMES.map((_, k) => {
-      const { value, grads } = tf.variableGrads(() => {
-        const out = headOutputs(model.apply(tensors.images, { training }) as tf.Tensor[]);
-        return tf.squeeze(tf.slice(headLosses(out, tensors), [k], [1])) as tf.Scalar;
-      }, shared);
-      const norm = tf.tidy(() => tf.sqrt(tf.addN(shared.map((v) => tf.sum(tf.square(grads[v.name]!))))));
-      tf.dispose([value, ...Object.values(grads)]);
-      return norm;
-    });
-    const stacked = tf.stack(norms) as tf.Tensor1D;
-    tf.dispose(norms);
-    return stacked;
+    return tf.tidy(() => tf.stack(gradients.map(gradientNorm)) as tf.Tensor1D);
   } finally {
-    statistics.forEach((weight, i) => {
-      weight.write(saved[i]!);
-    });
-    tf.dispose(saved);
+    tf.dispose(gradients.flat());
   }
 }
 
 /**
- * GradNorm's W: the kernel of the last layer that every output depends on (for `mtl-seed`,
- * `block6_conv`). Throws when the heads share no layer with a kernel (`branches-seed`).
+ * Task conflict after an epoch on a fixed batch (the split's first images, in order, with the same
+ * dropout masks every epoch), so epochs compare: see `taskConflict`.
  */
-export function lastSharedLayerVariables(model: LayersModel): tf.Variable[] {
-  const feeding = (name: string) => {
-    const seen = new Set<Layer>();
-    const stack = [model.getLayer(name)];
-    while (stack.length > 0) {
-      const layer = stack.pop()!;
-      if (seen.has(layer)) continue;
-      seen.add(layer);
-      for (const node of layer.inboundNodes) stack.push(...node.inboundLayers);
-    }
-    return seen;
-  };
-  const sets = model.outputNames.map(feeding);
-  const shared = model.layers.filter((layer) => sets.every((set) => set.has(layer)));
-  for (const layer of shared.reverse()) {
-    const kernel = layer.trainableWeights.find((weight) => /kernel/.test(weight.name));
-    if (kernel) return [kernel.read() as tf.Variable];
+function measureTaskConflict(
+  context: StepContext,
+  split: SplitData,
+  shared: tf.Variable[],
+): Record<string, number> {
+  const { model, phase, imageSize } = context;
+  const first = batches(split, phase.batchSize).next();
+  if (first.done) return {};
+  seedDropout(model, deriveSeed(phase.seed, CONFLICT_STREAM));
+  const tensors = batchTensors(first.value, imageSize);
+  try {
+    return taskConflict(model, tensors, phase.training, shared);
+  } finally {
+    disposeBatch(tensors);
   }
-  throw new Error(`${model.name}: the heads share no layer with a kernel, so GradNorm has no W`);
 }
 
 /** The metrics of a whole split in inference mode. */

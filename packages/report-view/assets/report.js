@@ -178,6 +178,29 @@
         },
       });
     }
+    const conflict = article.querySelector('canvas[data-conflict]');
+    if (conflict) {
+      const pairs = [...new Set(run.history.flatMap((entry) => Object.keys(entry.taskConflict ?? {})))];
+      const palette = ['#7a5af8', '#ee46bc', '#15b79e'];
+      chart(conflict, {
+        type: 'line',
+        data: {
+          labels: run.history.map((entry) => entry.epoch),
+          datasets: pairs.map((pair, i) => ({
+            label: pair,
+            data: run.history.map((entry) => entry.taskConflict?.[pair] ?? null),
+            borderColor: palette[i % palette.length],
+            pointRadius: 0,
+          })),
+        },
+        options: {
+          scales: {
+            x: { title: { display: true, text: 'epoch' } },
+            y: { min: -1, max: 1, title: { display: true, text: 'cosine' } },
+          },
+        },
+      });
+    }
     if (run.errors) {
       const { edges, counts } = run.errors;
       chart(article.querySelector('canvas[data-errors]'), {

@@ -19,19 +19,22 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('renderRunDetail', () => {
-  it('draws the loss weights per head when the history has them, and only then', () => {
+  it('draws the loss weights per head and the task conflict per pair when the history has them, and only then', () => {
     const { summary } = summariseReportView(view);
     const run = view.runs[0]!;
     expect(renderRunDetail(run, summary, view.samples)).not.toContain('data-weights');
+    expect(renderRunDetail(run, summary, view.samples)).not.toContain('data-conflict');
     const weighted = {
       ...run,
       history: run.history.map((entry, i) => ({
         ...entry,
         lossWeights: { position: 1 + i / 10, shape: 1, colour: 1 - i / 10 },
+        taskConflict: { 'position-shape': -0.2, 'position-colour': 0.1, 'shape-colour': 0.4 },
       })),
     };
     const html = renderRunDetail(weighted, summary, view.samples);
     expect(html).toContain('<canvas data-weights>');
+    expect(html).toContain('<canvas data-conflict>');
     // The chart reads its values from the run's JSON beside it.
     const data = JSON.parse(
       html.match(/<script type="application\/json" class="run-data">(.*?)<\/script>/)![1]!,

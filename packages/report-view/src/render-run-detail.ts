@@ -40,6 +40,9 @@ export function renderRunDetail(
     (run.history.some((entry) => entry.lossWeights !== undefined)
       ? '<h4>Loss weights per head (end of each epoch)</h4><figure class="chart" data-testid="loss-weights"><div class="chart-box"><canvas data-weights></canvas></div></figure>'
       : '') +
+    (run.history.some((entry) => entry.taskConflict !== undefined)
+      ? '<h4>Task conflict: cosine of each pair of heads’ gradients on the shared backbone (fixed training batch)</h4><figure class="chart" data-testid="task-conflict"><div class="chart-box"><canvas data-conflict></canvas></div></figure>'
+      : '') +
     (run.predictions
       ? '<h4>Position error distribution (test split, px)</h4><figure class="chart"><div class="chart-box"><canvas data-errors></canvas></div></figure>' +
         `<h4>Sample test images (green: true position, red: predicted)</h4>${(options.imageDefs ?? true) ? samplesDefs(samples) : ''}${renderSamples(samples, run)}`
