@@ -12,6 +12,10 @@ const VERBS: Record<string, { summary: string; load: () => Promise<Command> }> =
     summary: 'generate a seeded shapes dataset as .npy shards + manifest.json',
     load: async () => (await import('./commands/generate.js')).generateCommand(),
   },
+  dataset: {
+    summary: 'verify a generated dataset, or repair its missing and damaged shards',
+    load: async () => (await import('./commands/dataset.js')).datasetCommand(),
+  },
   preview: {
     summary: 'draw a PNG grid of dataset samples with labels and position dots',
     load: async () => (await import('./commands/preview.js')).previewCommand(),

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   type ArtifactLayout,
   JOB_NAMES,
@@ -7,7 +8,7 @@ import {
   QUEUES,
   shardJobSchema,
 } from '@repo/contracts';
-import { finalizeDataset, openDataset, writeShard } from '@repo/dataset';
+import { finalizeDataset, openDataset, removeStaleTemporaries, writeShard } from '@repo/dataset';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -79,4 +80,17 @@ async function processGenerateJob(job: Job, deps: GeneratorWorkerDeps): Promise<
     if (error instanceof PayloadError) throw new UnrecoverableError(error.message);
     throw error;
   }
+}
+
+/** A shard temporary untouched this long is a killed generator's (a live write touches it every chunk). */
+const STALE_TEMPORARY_MS = 5 * 60_000;
+
+/**
+ * At start-up: removes the temporaries of shard writes that a killed generator left behind (its own
+ * naming only, `<shard file>.<pid>-<8 hex>.tmp`, untouched for 5 min). Readers never take one for a
+ * shard (they open the names the manifest lists); this only frees their space.
+ */
+export async function removeStaleShardTemporaries(layout: ArtifactLayout, logger: Logger): Promise<void> {
+  const removed = await removeStaleTemporaries(join(layout.root, 'datasets'), STALE_TEMPORARY_MS);
+  if (removed.length > 0) logger.info({ removed }, 'removed leftover shard temporaries');
 }

@@ -16,6 +16,15 @@ export class DatasetGeneration {
 
   /** The reason the dataset's manifest job failed, or undefined while it is pending or done. */
   async failure(datasetId: string): Promise<string | undefined> {
+    const outcome = await this.outcome(datasetId);
+    return outcome === 'completed' ? undefined : outcome;
+  }
+
+  /**
+   * `completed` once the dataset's manifest job has written it, the failure's reason if it failed for
+   * good, undefined while pending (or unknown to this queue).
+   */
+  async outcome(datasetId: string): Promise<string | 'completed' | undefined> {
     if (!this.queue) {
       this.queue = new Queue(QUEUES.generate, {
         connection: createRedis(this.redisUrl),
@@ -24,7 +33,9 @@ export class DatasetGeneration {
       this.queue.on('error', () => {}); // a failed look-up only means waiting a little longer
     }
     const job = await this.queue.getJob(datasetJobId(datasetId));
-    if (job === undefined || (await job.getState()) !== 'failed') return undefined;
+    const state = await job?.getState();
+    if (state === 'completed') return 'completed';
+    if (job === undefined || state !== 'failed') return undefined;
     return job.failedReason || 'unknown reason';
   }
 }

@@ -4,10 +4,12 @@ export class DatasetNotReadyError extends Error {
   /** Stable: match on it, never on the message. */
   readonly code = 'ERR_DATASET_NOT_READY';
   readonly datasetId: string;
+  readonly manifestFile: string;
 
   constructor(datasetId: string, manifestFile: string) {
     super(`dataset ${datasetId} is not generated yet (no ${manifestFile})`);
     this.datasetId = datasetId;
+    this.manifestFile = manifestFile;
   }
 }
 

@@ -3,6 +3,7 @@ import { QUEUES, type TrialProgress, type TrialSummary } from '@repo/contracts';
 import { type ChildPool, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { replaceBusyChildren } from './busy-sandbox.js';
 import { watchLeases } from './lease-watchdog.js';
 
 export interface TrainerWorkerDeps {
@@ -49,13 +50,22 @@ export async function createTrainerWorker(deps: TrainerWorkerDeps): Promise<Trai
   });
   const { logger } = deps;
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
-  worker.on('active', (job) =>
-    logger.info({ jobId: job.id, attempt: job.attemptsMade + 1 }, 'trial started'),
-  );
+  // A trial waiting for its dataset is taken again every DATASET_POLL_MS: its start is told once an attempt.
+  const started = new Map<string, number>();
+  worker.on('active', (job) => {
+    const attempt = job.attemptsMade + 1;
+    // Keyed by when the job was added too: a trial enqueued again (after Redis lost it) starts anew.
+    const key = `${job.id}@${job.timestamp}`;
+    if (started.get(key) === attempt) return;
+    started.set(key, attempt);
+    logger.info({ jobId: job.id, attempt }, 'trial started');
+  });
   worker.on('progress', (job, progress) => {
     const { phase, epoch, epochs, val } = progress as TrialProgress;
     logger.info({ jobId: job.id, phase, epoch, epochs, valLoss: val?.loss }, 'epoch done');
   });
+  worker.on('completed', (job) => started.delete(`${job.id}@${job.timestamp}`));
+  worker.on('failed', (job) => started.delete(`${job?.id}@${job?.timestamp}`));
   worker.on('completed', (job, summary) =>
     logger.info(
       { jobId: job.id, test: summary.test, resumedEpochs: summary.resumedEpochs },
@@ -67,6 +77,7 @@ export async function createTrainerWorker(deps: TrainerWorkerDeps): Promise<Trai
   );
   const stopWatching = watchLeases(worker, deps.lockDuration ?? 30_000, logger);
   await warmUpSandbox(worker, processorFile);
+  replaceBusyChildren(worker['childPool'], logger);
   worker.run().catch((error: unknown) => logger.error({ err: error }, 'worker stopped'));
   let closing: Promise<void> | undefined;
   return {

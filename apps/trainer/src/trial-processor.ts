@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import {
   ArtifactLayout,
@@ -9,7 +10,7 @@ import {
   type TrialSummary,
   trialJobSchema,
 } from '@repo/contracts';
-import { ManifestError, ShardCorruptedError, ShardMissingError } from '@repo/dataset';
+import { DatasetFileError } from '@repo/dataset';
 import { InvalidRunRecordError, MetricsInputError } from '@repo/metrics';
 import {
   ArchitectureSizeError,
@@ -30,6 +31,7 @@ import { guardAgainstOrphaning } from './orphan-guard.js';
 import { recordStoppedTrial } from './stopped-trial.js';
 import { SweepControls } from './sweep-controls.js';
 import { runSweepTrial } from './sweep-trial.js';
+import { Throttle } from './throttle.js';
 import { TrialLease } from './trial-lease.js';
 
 // This module runs in the sandboxed child process that BullMQ forks; it lives as long as the child.
@@ -40,6 +42,8 @@ const layout = new ArtifactLayout(env.ARTIFACTS_DIR);
 const generation = new DatasetGeneration(env.REDIS_URL, env.QUEUE_PREFIX);
 const controls = new SweepControls(env.REDIS_URL, env.QUEUE_PREFIX);
 const lease = new TrialLease(env.REDIS_URL, env.QUEUE_PREFIX, env.LOCK_DURATION_MS);
+// A trial waiting for its dataset is taken again every DATASET_POLL_MS: its wait is logged once a minute.
+const datasetWaits = new Throttle(60_000);
 // At load, so the worker's warm-up (which waits for this module) leaves a child ready to train; a
 // backend that cannot start fails each trial with its reason.
 const backend: { name: BackendName } | { error: unknown } = await initBackend(env.MTL_BACKEND).then(
@@ -55,9 +59,6 @@ const DETERMINISTIC = [
   TrialConfigError,
   UnknownArchitectureError,
   ArchitectureSizeError,
-  ShardCorruptedError,
-  ShardMissingError,
-  ManifestError,
   MetricsInputError,
   InvalidRunRecordError,
 ];
@@ -119,9 +120,15 @@ export default async function processTrial(
       throw new UnrecoverableError(failureReason(error));
     }
     if (error instanceof DatasetNotReadyError) {
-      const failure = await generation.failure(error.datasetId).catch(() => undefined);
-      if (failure !== undefined) {
-        throw new UnrecoverableError(`dataset ${error.datasetId} could not be generated: ${failure}`);
+      const outcome = await generation.outcome(error.datasetId).catch(() => undefined);
+      if (outcome === 'completed' && !existsSync(error.manifestFile)) {
+        // Generated once, then removed (or this worker has another ARTIFACTS_DIR): no generator will write it again.
+        throw new UnrecoverableError(
+          `dataset ${error.datasetId} was generated, but ${error.manifestFile} is gone; ${repairHint(job.data)}`,
+        );
+      }
+      if (outcome !== undefined && outcome !== 'completed') {
+        throw new UnrecoverableError(`dataset ${error.datasetId} could not be generated: ${outcome}`);
       }
       const waited = Date.now() - job.timestamp;
       if (waited > env.DATASET_WAIT_TIMEOUT_MS) {
@@ -130,7 +137,12 @@ export default async function processTrial(
         );
       }
       // Not an attempt: the trial sleeps in the delayed set and costs no CPU while it waits.
-      log.debug({ datasetId: error.datasetId }, 'dataset not ready; waiting');
+      if (datasetWaits.due(job.id)) {
+        log.info(
+          { datasetId: error.datasetId, waitedS: Math.round(waited / 1000) },
+          'waiting for its dataset',
+        );
+      }
       await job.moveToDelayed(Date.now() + env.DATASET_POLL_MS, token);
       throw new DelayedError();
     }
@@ -145,6 +157,9 @@ export default async function processTrial(
       await job.moveToWait(token);
       throw new WaitingError();
     }
+    if (error instanceof DatasetFileError) {
+      throw new UnrecoverableError(`${failureReason(error)}; ${repairHint(job.data)}`);
+    }
     if (DETERMINISTIC.some((kind) => error instanceof kind)) {
       // A plain UnrecoverableError: its name must survive the trip to the worker process.
       throw new UnrecoverableError(failureReason(error as Error));
@@ -156,4 +171,12 @@ export default async function processTrial(
 /** Training aborted because the worker found the trial's job lock lapsed (see lease-watchdog). */
 function leaseLost(error: unknown, signal: AbortSignal | undefined): boolean {
   return error instanceof TrainingAbortedError && signal?.reason === LEASE_LOST;
+}
+
+/** How to get a trial whose dataset is damaged or gone going again. */
+function repairHint(data: unknown): string {
+  const trial = trialJobSchema.safeParse(data);
+  return trial.success
+    ? `repair it with mtl dataset repair ${trial.data.datasetId}, then mtl retry ${trial.data.sweepId} --failed`
+    : 'repair it with mtl dataset repair ID, then mtl retry SWEEP --failed';
 }

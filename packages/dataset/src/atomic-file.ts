@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import { FileWriteError, temporaryName, writeAll } from './whole-file.js';
 
 /**
  * A file written under a temporary name in the same directory and renamed into place on `commit`, so
@@ -19,17 +19,18 @@ export class AtomicFile {
   }
 
   static async open(path: string): Promise<AtomicFile> {
-    const temp = `${path}.${process.pid}-${randomUUID().slice(0, 8)}.tmp`;
+    const temp = temporaryName(path);
     return new AtomicFile(path, temp, await open(temp, 'w'));
   }
 
-  /** Appends `chunks`; do not change their bytes before the promise settles. */
+  /** Appends every byte of `chunks` (short writes continued); do not change them before the promise settles. */
   async write(...chunks: Uint8Array[]): Promise<void> {
-    await this.handle.writev(chunks);
+    await writeAll(this.handle, chunks);
   }
 
-  /** Closes the file and moves it to its final name. */
+  /** Flushes the file to the disk, closes it and moves it to its final name. */
   async commit(): Promise<void> {
+    await this.handle.sync();
     await this.handle.close();
     await rename(this.temp, this.path);
   }
@@ -50,6 +51,7 @@ export async function withAtomicFile<T>(path: string, fill: (file: AtomicFile) =
     return result;
   } catch (error) {
     await file.abort();
-    throw error;
+    // A failed write names its file and cause (a full disk: "no space left on device").
+    throw (error as NodeJS.ErrnoException).code !== undefined ? new FileWriteError(path, error) : error;
   }
 }

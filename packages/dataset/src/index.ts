@@ -1,6 +1,14 @@
 export { type BatchOptions, batches, batchFrom } from './batches.js';
 export { type Dataset, openDataset } from './dataset-reader.js';
 export {
+  type DatasetCheck,
+  type DatasetRepair,
+  removeStaleTemporaries,
+  repairDataset,
+  type ShardProblem,
+  verifyDataset,
+} from './dataset-repair.js';
+export {
   type DatasetSpec,
   type DatasetSpecInput,
   datasetId,
@@ -24,3 +32,4 @@ export { type DatasetManifest, MANIFEST_FILE, type ShardRecord } from './manifes
 export { type PreviewOptions, renderPreview } from './preview-grid.js';
 export { finalizeDataset, type WriteDatasetOptions, writeDataset, writeShard } from './shard-writer.js';
 export type { Batch, SplitData } from './split-data.js';
+export { FileWriteError, TEMPORARY_NAME, writeFileWhole } from './whole-file.js';

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { type AtomicFile, withAtomicFile } from './atomic-file.js';
 import {
   type DatasetSpec,
@@ -28,6 +27,7 @@ import {
 } from './manifest.js';
 import { npyHeader, parseNpyHeader } from './npy.js';
 import { ShardStreams } from './shard-streams.js';
+import { writeFileWhole } from './whole-file.js';
 
 /**
  * Images generated and written per step: small enough that the two alternating chunk buffers stay
@@ -163,7 +163,7 @@ async function writeManifest(
     splits: { train: split('train'), val: split('val'), test: split('test') },
   };
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFileWhole(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
 

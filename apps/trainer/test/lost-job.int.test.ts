@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type LocalRedis, QUEUES, startLocalRedis, trialJobId } from '@repo/contracts';
+import { datasetId, datasetSpecSchema } from '@repo/dataset';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PipelineFixture, tinySweep } from './pipeline-fixture.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const NOT_IDLING = 'cannot start a not idling child process';
+
+describe('a trainer whose job Redis lost mid-trial', () => {
+  let redis: LocalRedis | undefined;
+  let fixture: PipelineFixture | undefined;
+
+  afterEach(async () => {
+    await fixture?.close();
+    await redis?.stop();
+  });
+
+  it('stops (replaces) the still-training sandbox before its next trial: no attempt burned', async () => {
+    redis = await startLocalRedis();
+    if (!redis) throw new Error('this test needs redis-server (apt-get install redis-server)');
+    const pipeline = await new PipelineFixture(redis.url).init();
+    fixture = pipeline;
+    pipeline.start('generator');
+    const trainer = pipeline.start('trainer');
+    const plan = {
+      ...tinySweep('lost', [{ trialId: 't1', config: { epochs: 3, earlyStopping: { patience: 100 } } }]),
+      dataset: { imageSize: 96, samples: 480, test: 32, seed: 8, shardSize: 240 },
+    };
+    const jobId = trialJobId('lost', 't1');
+    const jobKey = `${pipeline.prefix}:${QUEUES.train}:${jobId}`;
+
+    // Redis loses its data just after the sandbox has confirmed its lease for the first epoch's
+    // checkpoint (its look-up of the job, then the lock extension), so the progress update that
+    // follows the checkpoint fails in the worker while the sandbox trains on.
+    await pipeline.producer.enqueueSweep(plan);
+    // Armed once the trial trains (its dataset is written), past the looks of its wait for the dataset.
+    const manifest = join(
+      pipeline.layout.datasetDir(datasetId(datasetSpecSchema.parse(plan.dataset))),
+      'manifest.json',
+    );
+    while (!existsSync(manifest)) await sleep(100);
+    await sleep(1_000);
+    const monitor = await pipeline.redis.duplicate().monitor();
+    const flushed = new Promise<void>((resolve) => {
+      let confirming: string | undefined;
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        const [command = '', ...rest] = args;
+        // A client's own look-up ('lua' is a script's command, as when the worker takes the job).
+        if (command.toLowerCase() === 'hgetall' && rest[0] === jobKey && source !== 'lua') confirming = source;
+        else if (source === confirming && rest.includes(`${jobKey}:lock`)) {
+          confirming = undefined;
+          monitor.disconnect();
+          void pipeline.redis.flushall().then(() => resolve());
+        }
+      });
+    });
+    await flushed;
+    // What an operator does once Redis comes back empty: enqueue the sweep again. Its trial resumes
+    // from the checkpoint the lost attempt wrote.
+    await pipeline.producer.enqueueSweep(plan);
+    const summary = await pipeline.trialSummary(jobId);
+    expect(summary.epochs).toBe(3);
+    expect(summary.resumedEpochs).toBeGreaterThanOrEqual(1);
+    const job = await pipeline.producer.queue(QUEUES.train).getJob(jobId);
+    // No attempt burned: the re-enqueued trial completed on its first attempt, with no failure recorded.
+    expect(job?.stacktrace ?? []).toEqual([]);
+    expect(job?.attemptsMade).toBe(1);
+    expect(trainer.lines.filter((line) => line.msg === 'trial failed')).toEqual([]);
+    expect(JSON.stringify(trainer.lines)).not.toContain(NOT_IDLING);
+    expect(
+      trainer.lines.some((line) => line.msg === 'sandbox still training a lost trial; replacing it'),
+    ).toBe(true);
+  });
+});
