@@ -10,7 +10,7 @@ import {
   type TrialSummary,
   trialJobSchema,
 } from '@repo/contracts';
-import { DatasetFileError } from '@repo/dataset';
+import { DatasetFileError, FileWriteError } from '@repo/dataset';
 import { InvalidRunRecordError, MetricsInputError } from '@repo/metrics';
 import {
   ArchitectureSizeError,
@@ -157,6 +157,10 @@ export default async function processTrial(
       await job.moveToWait(token);
       throw new WaitingError();
     }
+    if (error instanceof FileWriteError && (error.errno === 'ENOSPC' || error.errno === 'EDQUOT')) {
+      // A full disk stays full for a retry in seconds: fail with the reason; the last good checkpoint stays.
+      throw new UnrecoverableError(`${failureReason(error)}; free space, then ${retryHint(job.data)}`);
+    }
     if (error instanceof DatasetFileError) {
       throw new UnrecoverableError(`${failureReason(error)}; ${repairHint(job.data)}`);
     }
@@ -179,4 +183,9 @@ function repairHint(data: unknown): string {
   return trial.success
     ? `repair it with mtl dataset repair ${trial.data.datasetId}, then mtl retry ${trial.data.sweepId} --failed`
     : 'repair it with mtl dataset repair ID, then mtl retry SWEEP --failed';
+}
+
+function retryHint(data: unknown): string {
+  const trial = trialJobSchema.safeParse(data);
+  return `mtl retry ${trial.success ? trial.data.sweepId : 'SWEEP'} --failed`;
 }

@@ -92,7 +92,10 @@ describe('a trainer cut off from Redis past its lock (network namespace, link do
     const port = await freeLoopbackPort();
     redisServer = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', `127.0.0.1 ${subnet}.1`, '--save', '', '--appendonly', 'no'],
+      [
+        ...['--port', String(port), '--bind', '127.0.0.1', `${subnet}.1`, '--protected-mode', 'no'],
+        ...['--save', '', '--appendonly', 'no'],
+      ],
       { stdio: 'ignore' },
     );
     const url = `redis://127.0.0.1:${port}`;
@@ -100,7 +103,7 @@ describe('a trainer cut off from Redis past its lock (network namespace, link do
     const pipeline = await new PipelineFixture(url).init();
     fixture = pipeline;
     pipeline.start('generator');
-    // The trial goes to the namespaced trainer (the only one at first); the rescuer starts once it trains.
+    // The trial goes to the namespaced trainer (the only one at first); the rescuer starts once it has it.
     const cutOff = startWorker(
       'trainer',
       {
@@ -118,10 +121,12 @@ describe('a trainer cut off from Redis past its lock (network namespace, link do
       ...tinySweep('netcut', [{ trialId: 't1', config: { epochs: 4, earlyStopping: { patience: 100 } } }]),
       dataset: { imageSize: 96, samples: 640, test: 32, seed: 9, shardSize: 320 },
     });
-    await cutOff.waitForLine(lineOf('epoch done', jobId), 240_000);
+    await cutOff.waitForLine(lineOf('trial started', jobId), 240_000);
     const rescuer = pipeline.start('trainer', TRAINER_ENV);
     await rescuer.waitForLine((line) => line.msg === 'mtl-trainer ready');
     const [rescuerSandbox] = childrenOf(rescuer.child.pid!);
+    // Cut at the start of the second epoch: the lease lapses well within it.
+    await cutOff.waitForLine(lineOf('epoch done', jobId), 240_000);
     const trialDir = pipeline.layout.trialDir('netcut', 't1');
     const writes = watchCheckpointWriters(join(trialDir, 'checkpoint', 'train.ckpt'));
 

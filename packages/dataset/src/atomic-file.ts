@@ -4,8 +4,7 @@ import { FileWriteError, temporaryName, writeAll } from './whole-file.js';
 /**
  * A file written under a temporary name in the same directory and renamed into place on `commit`, so
  * a reader (or a worker that crashed half-way) never sees a partial file under the final name.
- * Written by hand because a shard is streamed chunk by chunk: write-file-atomic (used for whole
- * files, such as the manifest) takes the whole content at once.
+ * A shard is streamed chunk by chunk; whole files (the manifest) go through `writeFileWhole`.
  */
 export class AtomicFile {
   readonly path: string;

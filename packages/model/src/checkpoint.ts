@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { writeFileWhole } from '@repo/dataset';
 import * as tf from '@tensorflow/tfjs-core';
-import writeFileAtomic from 'write-file-atomic';
 import type { EarlyStoppingState } from './early-stopping.js';
 import { CheckpointError } from './errors.js';
 import type { HistoryEntry } from './history.js';
@@ -76,7 +76,7 @@ export async function writeCheckpoint(file: string, checkpoint: TrainCheckpoint)
   const prefix = Buffer.alloc(MAGIC.length + 4);
   prefix.write(MAGIC, 0, 'latin1');
   prefix.writeUInt32LE(json.length, MAGIC.length);
-  await writeFileAtomic(file, Buffer.concat([prefix, json, new Uint8Array(data)]));
+  await writeFileWhole(file, Buffer.concat([prefix, json, new Uint8Array(data)]));
 }
 
 /** Reads a checkpoint; `undefined` if there is no file. The caller owns (disposes) the tensors. */

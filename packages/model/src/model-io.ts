@@ -1,8 +1,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileWhole } from '@repo/dataset';
 import * as tf from '@tensorflow/tfjs-core';
 import { type LayersModel, loadLayersModel } from '@tensorflow/tfjs-layers';
-import writeFileAtomic from 'write-file-atomic';
 import { SavedModelError } from './errors.js';
 
 export const MODEL_JSON = 'model.json';
@@ -18,7 +18,7 @@ export async function saveModel(model: LayersModel, dir: string): Promise<void> 
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const weights = tf.io.concatenateArrayBuffers(artifacts.weightData ?? []);
-      await writeFileAtomic(join(dir, WEIGHTS_BIN), Buffer.from(weights));
+      await writeFileWhole(join(dir, WEIGHTS_BIN), Buffer.from(weights));
       const modelJson: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology ?? {},
         format: artifacts.format ?? 'layers-model',
@@ -28,7 +28,7 @@ export async function saveModel(model: LayersModel, dir: string): Promise<void> 
       };
       if (artifacts.trainingConfig) modelJson.trainingConfig = artifacts.trainingConfig;
       if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
-      await writeFileAtomic(join(dir, MODEL_JSON), JSON.stringify(modelJson));
+      await writeFileWhole(join(dir, MODEL_JSON), JSON.stringify(modelJson));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),
   );

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -137,6 +137,35 @@ describe('train', () => {
     expect(resumed.resumedEpochs).toBe(2);
     expect(asked).toBe(3);
     model.dispose();
+  });
+
+  it('sets a damaged checkpoint aside and resumes from the one before it, or from the start', async () => {
+    const config = tinyConfig({ epochs: 3, batchSize: 2 });
+    const whole = await train(tinyModel(), data, config);
+    const file = join(dir, 'damaged.ckpt');
+    const controller = new AbortController();
+    const first = tinyModel();
+    const aborted = train(first, data, config, {
+      checkpointFile: file,
+      signal: controller.signal,
+      onEpoch: (entry) => {
+        if (entry.epoch === 2) controller.abort();
+      },
+    });
+    await expect(aborted).rejects.toThrow(TrainingAbortedError);
+    first.dispose();
+    await truncate(file, 100); // epoch 2's, as a full disk or a bad sector might leave it
+
+    const resumed = await train(tinyModel(16, 9), data, config, { checkpointFile: file });
+    expect(resumed.resumedEpochs).toBe(1);
+    expect(resumed.history).toEqual(whole.history);
+    expect((await readdir(dir)).filter((name) => name.startsWith('damaged.ckpt.damaged-'))).toHaveLength(1);
+
+    await writeFile(file, 'not a checkpoint');
+    await writeFile(`${file}.prev`, 'nor this');
+    const restarted = await train(tinyModel(), data, config, { checkpointFile: file });
+    expect(restarted.resumedEpochs).toBe(0);
+    expect(restarted.history).toEqual(whole.history);
   });
 
   it('refuses a checkpoint of another configuration', async () => {

@@ -3,7 +3,8 @@ import { batches, type SplitData } from '@repo/dataset';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { settleAdam } from './adam-state.js';
-import { readCheckpoint, type TrainCheckpoint, writeCheckpoint } from './checkpoint.js';
+import type { TrainCheckpoint } from './checkpoint.js';
+import { readLastGoodCheckpoint, writeCheckpointKeepingPrevious } from './checkpoint-fallback.js';
 import { seedDropout } from './dropout-seeds.js';
 import { EarlyStopping } from './early-stopping.js';
 import { CheckpointError, TrainingAbortedError } from './errors.js';
@@ -344,7 +345,7 @@ async function resume(
   model: LayersModel,
   optimizer: tf.AdamOptimizer,
 ): Promise<TrainCheckpoint | undefined> {
-  const checkpoint = await readCheckpoint(file);
+  const checkpoint = await readLastGoodCheckpoint(file);
   if (checkpoint === undefined) return undefined;
   const owned = [...checkpoint.weights, ...checkpoint.optimizer.map(({ tensor }) => tensor)];
   try {
@@ -372,7 +373,12 @@ async function saveCheckpoint(
 ): Promise<void> {
   const slots = await optimizer.getWeights();
   try {
-    await writeCheckpoint(file, { state, weights: model.getWeights(), bestWeights, optimizer: slots });
+    await writeCheckpointKeepingPrevious(file, {
+      state,
+      weights: model.getWeights(),
+      bestWeights,
+      optimizer: slots,
+    });
   } finally {
     // Only the iteration count is a new tensor; the moments are the optimizer's live variables.
     slots[0]?.tensor.dispose();

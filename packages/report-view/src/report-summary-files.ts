@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactLayout } from '@repo/contracts';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileWhole } from '@repo/dataset';
 import {
   REPORT_SUMMARY_FORMAT,
   REPORT_SUMMARY_VERSION,
@@ -29,11 +29,11 @@ export async function writeReportSummary(
   await rm(runsDir, { recursive: true, force: true });
   await mkdir(runsDir, { recursive: true });
   await Promise.all(
-    view.runPages.map((runs, i) => writeFileAtomic(join(runsDir, `${i + 1}.json`), JSON.stringify(runs))),
+    view.runPages.map((runs, i) => writeFileWhole(join(runsDir, `${i + 1}.json`), JSON.stringify(runs))),
   );
-  await writeFileAtomic(join(runsDir, 'samples.json'), JSON.stringify(view.samples));
+  await writeFileWhole(join(runsDir, 'samples.json'), JSON.stringify(view.samples));
   const file = join(dir, REPORT_SUMMARY_FILE);
-  await writeFileAtomic(file, JSON.stringify(view.summary));
+  await writeFileWhole(file, JSON.stringify(view.summary));
   return file;
 }
 

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { type ArtifactLayout, idSchema } from '@repo/contracts';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileWhole } from '@repo/dataset';
 import { z } from 'zod';
 import type { RunSource } from './build-report-view.js';
 import { type ReportView, reportViewSchema } from './report-view.js';
@@ -48,7 +48,7 @@ export async function readReportView(
 export async function writeReportView(layout: ArtifactLayout, view: ReportView): Promise<string> {
   const file = layout.reportFile(view.sweepId, 'json');
   await mkdir(dirname(file), { recursive: true });
-  await writeFileAtomic(file, `${JSON.stringify(view, null, 2)}\n`);
+  await writeFileWhole(file, `${JSON.stringify(view, null, 2)}\n`);
   return file;
 }
 

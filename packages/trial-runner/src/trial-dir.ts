@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileWhole } from '@repo/dataset';
 
 /**
  * The files of one trial (`sweeps/<sweep>/trials/<trial>/`):
@@ -54,14 +54,20 @@ export class TrialDir {
    */
   async writeModel(save: (dir: string) => Promise<void>): Promise<void> {
     const staging = join(this.dir, `.model-${randomUUID()}`);
-    await save(staging);
+    try {
+      await save(staging);
+    } catch (error) {
+      // A save that failed (a full disk) leaves no half-written staging folder behind.
+      await rm(staging, { recursive: true, force: true });
+      throw error;
+    }
     await rm(this.modelDir, { recursive: true, force: true });
     await rename(staging, this.modelDir);
   }
 
   /** Writes a JSON file of the trial atomically: a reader sees the old file or the new one, never half. */
   async writeJson(name: string, value: unknown): Promise<void> {
-    await writeFileAtomic(join(this.dir, name), `${JSON.stringify(value, null, 2)}\n`);
+    await writeFileWhole(join(this.dir, name), `${JSON.stringify(value, null, 2)}\n`);
   }
 
   /** Removes the checkpoints once the trial is recorded: the model and run.json supersede them. */
