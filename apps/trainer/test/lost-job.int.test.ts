@@ -48,7 +48,8 @@ describe('a trainer whose job Redis lost mid-trial', () => {
       monitor.on('monitor', (_time: string, args: string[], source: string) => {
         const [command = '', ...rest] = args;
         // A client's own look-up ('lua' is a script's command, as when the worker takes the job).
-        if (command.toLowerCase() === 'hgetall' && rest[0] === jobKey && source !== 'lua') confirming = source;
+        if (command.toLowerCase() === 'hgetall' && rest[0] === jobKey && source !== 'lua')
+          confirming = source;
         else if (source === confirming && rest.includes(`${jobKey}:lock`)) {
           confirming = undefined;
           monitor.disconnect();
