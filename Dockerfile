@@ -17,6 +17,8 @@ RUN apt-get update \
 WORKDIR /app
 # The store, from the lockfile alone: this layer stays cached until the lockfile changes.
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+# The patches pnpm applies (patchedDependencies in pnpm-workspace.yaml).
+COPY patches ./patches
 RUN pnpm fetch
 COPY . .
 RUN pnpm install --frozen-lockfile --offline && pnpm build

@@ -8,6 +8,8 @@ const milliseconds = (fallback: number) => envVariable(z.coerce.number().int().m
 export const trainerEnvSchema = workerEnvSchema.extend({
   /** TF.js backend preference: auto (tensorflow → wasm → cpu), tensorflow, wasm or cpu. Default `auto`. */
   MTL_BACKEND: envVariable(z.enum(BACKEND_PREFERENCES).default('auto')),
+  /** Threads one trial computes with on wasm. Default 1: `mtl workers` runs a trainer per core. */
+  TRAINER_THREADS: envVariable(z.coerce.number().int().min(1).default(1)),
   /** How often a trial whose dataset is not generated yet looks again. Default 2,000 ms. */
   DATASET_POLL_MS: milliseconds(2_000),
   /** A trial whose dataset has not appeared this long after it was enqueued fails. Default 1 h. */

@@ -15,6 +15,7 @@ import { InvalidRunRecordError, MetricsInputError } from '@repo/metrics';
 import {
   ArchitectureSizeError,
   type BackendName,
+  backendThreads,
   initBackend,
   parseTrialConfig,
   TrainingAbortedError,
@@ -46,12 +47,14 @@ const lease = new TrialLease(env.REDIS_URL, env.QUEUE_PREFIX, env.LOCK_DURATION_
 const datasetWaits = new Throttle(60_000);
 // At load, so the worker's warm-up (which waits for this module) leaves a child ready to train; a
 // backend that cannot start fails each trial with its reason.
-const backend: { name: BackendName } | { error: unknown } = await initBackend(env.MTL_BACKEND).then(
+const backend: { name: BackendName } | { error: unknown } = await initBackend(env.MTL_BACKEND, {
+  threads: env.TRAINER_THREADS,
+}).then(
   (name) => ({ name }),
   (error: unknown) => ({ error }),
 );
 if ('error' in backend) logger.error({ err: backend.error }, 'sandbox: no TF.js backend; trials will fail');
-else logger.info({ backend: backend.name }, 'sandbox ready');
+else logger.info({ backend: backend.name, threads: backendThreads() }, 'sandbox ready');
 
 /** Failures that a retry would only repeat: the trial fails at once, with the reason. */
 const DETERMINISTIC = [

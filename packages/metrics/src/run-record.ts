@@ -89,6 +89,8 @@ const common = {
   }),
   /** TF.js backend the run trained on (`tensorflow`, `wasm`, `cpu`). */
   backend: z.string().min(1),
+  /** Threads the backend computed with (wasm: its XNNPACK pool, cpu: 1); absent for tensorflow. */
+  threads: z.int().min(1).optional(),
   /** Versions of the packages that shaped the result, e.g. `{ "@tensorflow/tfjs-core": "4.22.0" }`. */
   packages: z.record(z.string(), z.string()),
   startedAt: timestamp,

@@ -1,7 +1,7 @@
 export { ARCHITECTURES, buildModel, countParams } from './architectures/architectures.js';
 export { ArchitectureSizeError, UnknownArchitectureError } from './architectures/errors.js';
 export { BackendUnavailableError } from './backend/errors.js';
-export { initBackend } from './backend/init-backend.js';
+export { type BackendOptions, backendThreads, initBackend } from './backend/init-backend.js';
 export {
   measureTrainingThroughput,
   type ThroughputOptions,

@@ -15,7 +15,7 @@ import {
   type SamplePredictions,
   samplePredictions,
 } from '@repo/metrics';
-import { type HistoryEntry, predict, runtimeVersions } from '@repo/model';
+import { backendThreads, type HistoryEntry, predict, runtimeVersions } from '@repo/model';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 
 /**
@@ -62,10 +62,17 @@ export function runRecordHeader(input: RunRecordHeaderInput) {
     seed: input.seed,
     dataset: { id: input.datasetId, sha256: input.manifestSha256 },
     backend: input.backend,
+    // Read from the live backend: the record is written in the process that trained.
+    ...threadsInUse(),
     packages: { ...runtimeVersions(), '@repo/dataset generator': GENERATOR_VERSION },
     startedAt: input.startedAt.toISOString(),
     endedAt: new Date().toISOString(),
   } as const;
+}
+
+function threadsInUse(): { threads?: number } {
+  const threads = backendThreads();
+  return threads === undefined ? {} : { threads };
 }
 
 /** sha256 of a dataset's manifest.json, for the run record. */

@@ -1,8 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { openDataset } from '@repo/dataset';
 import { type Evaluation, type RunRecord, renderConfusionMatrix } from '@repo/metrics';
 import {
+  backendThreads,
   countParams,
   type EpochProgress,
   type HistoryEntry,
@@ -34,6 +36,7 @@ interface TrainOptions {
   fineTune?: boolean;
   fineTuneLr?: number;
   fineTuneEpochs?: number;
+  threads: number;
 }
 
 /** `mtl train`: one trial, locally, without Redis: train on train, early-stop on val, evaluate on test. */
@@ -57,6 +60,12 @@ export function trainCommand(): Command {
     .option('--fine-tune', 'then fine-tune the position head on the training split')
     .option('--fine-tune-lr <x>', 'fine-tuning learning rate (implies --fine-tune)', numberOption(0))
     .option('--fine-tune-epochs <n>', 'most fine-tuning epochs (implies --fine-tune)', intOption(1))
+    .option(
+      '--threads <n>',
+      'threads one training computes with on wasm (results are reproducible for a given n)',
+      intOption(1),
+      availableParallelism(),
+    )
     .action(async (options: TrainOptions) => {
       const out = resolve(options.out);
       const dir = new TrialDir(out);
@@ -67,7 +76,8 @@ export function trainCommand(): Command {
       const config = await trialConfig(options);
       const dataset = await openDataset(resolve(options.data));
       const setup = parseSetup(config, dataset.manifest.imageSize, options.seed);
-      const backend = await initBackend(readEnv().MTL_BACKEND);
+      const backend = await initBackend(readEnv().MTL_BACKEND, { threads: options.threads });
+      const threads = backendThreads();
       await dir.create();
       const controller = new AbortController();
       const abort = () => controller.abort();
@@ -91,7 +101,8 @@ export function trainCommand(): Command {
             signal: controller.signal,
             onStart: (model, data) =>
               log(
-                `training ${setup.arch} (${countParams(model).toLocaleString('en-US')} params) on ${backend}: ` +
+                `training ${setup.arch} (${countParams(model).toLocaleString('en-US')} params) on ${backend}` +
+                  `${threads === undefined ? '' : ` (${threads} thread${threads === 1 ? '' : 's'})`}: ` +
                   `${data.train} train, ${data.val} val images of ${dataset.manifest.imageSize} px\n`,
               ),
             onEpoch: epochLogger(),
