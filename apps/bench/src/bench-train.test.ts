@@ -21,7 +21,7 @@ describe('mtl-bench train', () => {
     ];
     expect(await runBench(argv)).toBe(ExitCode.ok);
     const printed = out.mock.calls.join('');
-    expect(printed).toMatch(/^mtl-seed: 191,747 params, backend wasm\n/);
+    expect(printed).toMatch(/^mtl-seed: 191,747 params, backend wasm, 1 thread\n/);
     expect(printed).toMatch(/\n\d+\.\d images\/s \(median of 2 steps after 1 warm-up, batch 2, 96×96/);
     expect(printed).toMatch(/\n\d+\.\d images per CPU second of this process .*load average \d+\.\d\)\n$/);
     expect(

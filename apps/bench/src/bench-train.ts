@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { readEnv } from '@repo/cli/env';
 import { intOption, numberOption } from '@repo/cli/options';
 import {
@@ -6,10 +9,11 @@ import {
   type ArchitectureName,
   BACKEND_PREFERENCES,
   type BackendPreference,
+  backendThreads,
   initBackend,
   measureTrainingThroughput,
 } from '@repo/model';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 
 interface BenchTrainOptions {
   arch: ArchitectureName;
@@ -19,9 +23,26 @@ interface BenchTrainOptions {
   steps: number;
   warmup: number;
   backend?: BackendPreference;
+  threads: number[];
+  rounds: number;
+  json?: boolean;
 }
 
-/** `mtl-bench train`: images/s of full training steps of one architecture (median after warm-up). */
+/** What one measuring process reports with `--json`: every timed step of one thread count. */
+interface RoundResult {
+  backend: string;
+  threads: number | null;
+  params: number;
+  stepSeconds: number[];
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * `mtl-bench train`: images/s of full training steps of one architecture (median after warm-up).
+ * With several `--threads` counts, a process per count and round, the counts alternating, so that
+ * each sees the same load; medians over every timed step of a count, and each count's ratio to the first.
+ */
 export function benchTrainCommand(): Command {
   return new Command('train')
     .description('measure training throughput: forward + backward + Adam on all three heads (images/s)')
@@ -36,8 +57,13 @@ export function benchTrainCommand(): Command {
         BACKEND_PREFERENCES,
       ),
     )
+    .option('--threads <list>', 'wasm threads, or a comma-separated list to compare (e.g. 1,2)', threadList, [1])
+    .option('--rounds <n>', 'rounds of --steps per thread count when comparing', intOption(1, 100), 3)
+    .addOption(new Option('--json', 'print one JSON line of the step times (one thread count)').hideHelp())
     .action(async (options: BenchTrainOptions) => {
-      const backend = await initBackend(options.backend ?? readEnv().MTL_BACKEND);
+      if (options.threads.length > 1) return compareThreads(options);
+      const threads = options.threads[0] ?? 1;
+      const backend = await initBackend(options.backend ?? readEnv().MTL_BACKEND, { threads });
       const result = measureTrainingThroughput({
         arch: options.arch,
         imageSize: options.size,
@@ -45,20 +71,105 @@ export function benchTrainCommand(): Command {
         widthMultiplier: options.width,
         steps: options.steps,
         warmup: options.warmup,
-        onStep: (step, seconds, cpuSeconds) => {
-          const rate = (options.batch / seconds).toFixed(1);
-          const cpuRate = (options.batch / cpuSeconds).toFixed(1);
-          process.stderr.write(`  step ${step}: ${rate} images/s (${cpuRate} per CPU second)\n`);
-        },
+        onStep: options.json
+          ? undefined
+          : (step, seconds, cpuSeconds) => {
+              const rate = (options.batch / seconds).toFixed(1);
+              const cpuRate = (options.batch / cpuSeconds).toFixed(1);
+              process.stderr.write(`  step ${step}: ${rate} images/s (${cpuRate} per CPU second)\n`);
+            },
       });
+      const inUse = backendThreads();
+      if (options.json) {
+        const round: RoundResult = {
+          backend,
+          threads: inUse ?? null,
+          params: result.params,
+          stepSeconds: result.stepSeconds,
+        };
+        process.stdout.write(`${JSON.stringify(round)}\n`);
+        return;
+      }
       process.stdout.write(
-        `${options.arch}${options.width === 1 ? '' : ` ×${options.width}`}: ${result.params.toLocaleString('en-US')} params, backend ${backend}\n` +
+        `${title(options, result.params)}, backend ${backend}${threadsNote(inUse)}\n` +
           `${result.imagesPerSecond.toFixed(1)} images/s (median of ${options.steps} steps after ${options.warmup} ` +
           `warm-up, batch ${options.batch}, ${options.size}×${options.size}, forward + backward + Adam on all three heads)\n` +
-          `${result.imagesPerCpuSecond.toFixed(1)} images per CPU second of this process (the rate on a core of its own; ` +
-          `load average ${loadAverage()})\n`,
+          `${result.imagesPerCpuSecond.toFixed(1)} images per CPU second of this process (the rate on a core ` +
+          `of its own when it runs one thread; load average ${loadAverage()})\n`,
       );
     });
+}
+
+/** Alternates one measuring process per thread count, round by round (order flipped each round). */
+async function compareThreads(options: BenchTrainOptions): Promise<void> {
+  const entry = fileURLToPath(new URL('./main.js', import.meta.url));
+  const steps = new Map<number, number[]>(options.threads.map((n) => [n, []]));
+  const loads: number[] = [];
+  let first: RoundResult | undefined;
+  for (let round = 1; round <= options.rounds; round++) {
+    const order = round % 2 === 1 ? options.threads : [...options.threads].reverse();
+    for (const threads of order) {
+      loads.push(loadavg()[0] ?? 0);
+      const result = await measureInChild(entry, options, threads);
+      first ??= result;
+      if (result.threads !== null && result.threads !== threads)
+        process.stderr.write(`  note: ${threads} threads asked, the pool holds ${result.threads}\n`);
+      steps.get(threads)?.push(...result.stepSeconds);
+      const rate = options.batch / median(result.stepSeconds);
+      process.stderr.write(`  round ${round}, ${threads} thread(s): ${rate.toFixed(1)} images/s\n`);
+    }
+  }
+  const rates = options.threads.map((n) => options.batch / median(steps.get(n) ?? []));
+  const base = rates[0] ?? Number.NaN;
+  const lines = options.threads.map((n, i) => {
+    const rate = rates[i] ?? Number.NaN;
+    const ratio = i === 0 ? '' : `  ×${(rate / base).toFixed(2)} of ${options.threads[0]} thread(s)`;
+    return `${String(n).padStart(3)} thread(s): ${rate.toFixed(1)} images/s${ratio}`;
+  });
+  process.stdout.write(
+    `${title(options, first?.params ?? 0)}, backend ${first?.backend ?? '?'}\n` +
+      `${lines.join('\n')}\n` +
+      `(medians of ${options.rounds} × ${options.steps} steps a count, each round a fresh process after ` +
+      `${options.warmup} warm-up, counts alternating; batch ${options.batch}, ${options.size}×${options.size}; ` +
+      `load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})\n`,
+  );
+}
+
+async function measureInChild(entry: string, options: BenchTrainOptions, threads: number): Promise<RoundResult> {
+  const args = [
+    entry,
+    'train',
+    '--json',
+    ...['--arch', options.arch, '--size', String(options.size), '--batch', String(options.batch)],
+    ...['--width', String(options.width), '--steps', String(options.steps), '--warmup', String(options.warmup)],
+    ...['--threads', String(threads)],
+    ...(options.backend ? ['--backend', options.backend] : []),
+  ];
+  const { stdout } = await execFileAsync(process.execPath, args, { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as RoundResult;
+}
+
+function threadList(value: string): number[] {
+  const counts = value.split(',').map((part) => Number(part.trim()));
+  if (counts.length === 0 || counts.some((n) => !Number.isInteger(n) || n < 1))
+    throw new InvalidArgumentError(`expected whole numbers ≥ 1 separated by commas, got "${value}"`);
+  if (new Set(counts).size !== counts.length)
+    throw new InvalidArgumentError(`each thread count once, got "${value}"`);
+  return counts;
+}
+
+function title(options: BenchTrainOptions, params: number): string {
+  return `${options.arch}${options.width === 1 ? '' : ` ×${options.width}`}: ${params.toLocaleString('en-US')} params`;
+}
+
+function threadsNote(threads: number | undefined): string {
+  return threads === undefined ? '' : `, ${threads} thread${threads === 1 ? '' : 's'}`;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /** The 1-minute load average: tells a reader whether other processes shared the cores. */
