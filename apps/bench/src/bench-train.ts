@@ -57,7 +57,12 @@ export function benchTrainCommand(): Command {
         BACKEND_PREFERENCES,
       ),
     )
-    .option('--threads <list>', 'wasm threads, or a comma-separated list to compare (e.g. 1,2)', threadList, [1])
+    .option(
+      '--threads <list>',
+      'wasm threads, or a comma-separated list to compare (e.g. 1,2)',
+      threadList,
+      [1],
+    )
     .option('--rounds <n>', 'rounds of --steps per thread count when comparing', intOption(1, 100), 3)
     .addOption(new Option('--json', 'print one JSON line of the step times (one thread count)').hideHelp())
     .action(async (options: BenchTrainOptions) => {
@@ -135,13 +140,24 @@ async function compareThreads(options: BenchTrainOptions): Promise<void> {
   );
 }
 
-async function measureInChild(entry: string, options: BenchTrainOptions, threads: number): Promise<RoundResult> {
+async function measureInChild(
+  entry: string,
+  options: BenchTrainOptions,
+  threads: number,
+): Promise<RoundResult> {
   const args = [
     entry,
     'train',
     '--json',
     ...['--arch', options.arch, '--size', String(options.size), '--batch', String(options.batch)],
-    ...['--width', String(options.width), '--steps', String(options.steps), '--warmup', String(options.warmup)],
+    ...[
+      '--width',
+      String(options.width),
+      '--steps',
+      String(options.steps),
+      '--warmup',
+      String(options.warmup),
+    ],
     ...['--threads', String(threads)],
     ...(options.backend ? ['--backend', options.backend] : []),
   ];
@@ -169,7 +185,9 @@ function threadsNote(threads: number | undefined): string {
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? Number.NaN)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /** The 1-minute load average: tells a reader whether other processes shared the cores. */

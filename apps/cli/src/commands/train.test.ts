@@ -1,5 +1,5 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRunRecord } from '@repo/metrics';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -65,7 +65,13 @@ describe('mtl train', () => {
     expect(record.fineTuneHistory).toEqual(history.fineTune);
     expect(record.packages['@tensorflow/tfjs-core']).toMatch(/^\d+\.\d+\.\d+/);
     expect(await readFile(join(out, 'confusion.txt'), 'utf8')).toMatch(/shape \(test split\)\n.*circle/);
-    expect(stderr.join('')).toMatch(/training mtl-seed \([\d,]+ params\) on \w+: 16 train, 4 val images/);
+    // --threads defaults to every CPU; wasm's pool holds at most 8 (tensorflow records none).
+    const threads = record.backend === 'wasm' ? Math.min(availableParallelism(), 8) : undefined;
+    expect(record.threads).toBe(record.backend === 'cpu' ? 1 : threads);
+    const note = record.threads === undefined ? '' : ` \\(${record.threads} threads?\\)`;
+    expect(stderr.join('')).toMatch(
+      new RegExp(`training mtl-seed \\([\\d,]+ params\\) on \\w+${note}: 16 train, 4 val images`),
+    );
     expect(stdout.join('')).toMatch(
       /test \(6 images\): shape [\d.]+ %, colour [\d.]+ %, position MAE [\d.]+ px/,
     );
