@@ -1,4 +1,6 @@
+import { idSchema } from '@repo/contracts/ids';
 import { InvalidArgumentError } from 'commander';
+import { UsageError } from './errors.js';
 
 /** Commander parser for a whole number within [min, max]. */
 export function intOption(min = 0, max = Number.MAX_SAFE_INTEGER) {
@@ -22,4 +24,11 @@ export function numberOption(min = -Infinity, max = Infinity) {
     }
     return n;
   };
+}
+
+/** `id` when it is a sweep id; else a UsageError (exit 2) saying so, before anything is looked up. */
+export function checkSweepId(id: string): string {
+  if (!idSchema.safeParse(id).success)
+    throw new UsageError(`${JSON.stringify(id)} is not a sweep id (letters, digits, "-" and "_" only)`);
+  return id;
 }

@@ -8,6 +8,8 @@ export const reporterEnvSchema = workerEnvSchema.extend({
   REPORTER_MODE: envVariable(z.enum(['worker', 'server', 'both']).default('worker')),
   /** Address the web app binds. Default `127.0.0.1` (this machine only); `0.0.0.0` in a container. */
   REPORTER_HOST: envVariable(z.string().min(1).default('127.0.0.1')),
+  /** `off` turns Bull Board (/queues: job payloads, Redis server details) off. Default `on`. */
+  REPORTER_BOARD: envVariable(z.enum(['on', 'off']).default('on')),
   /** Port of the web app. Default 8080. */
   REPORTER_PORT: envVariable(z.coerce.number().int().min(0).max(65_535).default(8080)),
 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ArtifactLayout, runWorkerApp } from '@repo/contracts';
+import { ArtifactLayout, createRedis, redactRedisUrl, runWorkerApp } from '@repo/contracts';
 import { readReporterEnv } from './env.js';
 import { createReportServer } from './report-server.js';
 import { createReporterWorker } from './reporter-worker.js';
@@ -13,10 +13,27 @@ await runWorkerApp('mtl-reporter', readReporterEnv, async ({ env, logger, connec
     closers.push(() => worker.close());
   }
   if (env.REPORTER_MODE !== 'worker') {
-    const server = await createReportServer({ connection, prefix: env.QUEUE_PREFIX, layout, logger });
+    // Its own connection, failing fast: while Redis is away pages come from disk and the rest is 503.
+    const web = createRedis(env.REDIS_URL, { role: 'web' });
+    web.on('error', (error) =>
+      logger.debug({ redis: redactRedisUrl(env.REDIS_URL), err: error }, 'web app: Redis connection error'),
+    );
+    const server = await createReportServer({
+      connection: web,
+      prefix: env.QUEUE_PREFIX,
+      layout,
+      logger,
+      board: env.REPORTER_BOARD === 'on',
+    });
     const address = await server.listen({ host: env.REPORTER_HOST, port: env.REPORTER_PORT });
-    logger.info({ address }, `web app at ${address} (queues at ${address}/queues)`);
-    closers.push(() => server.close());
+    logger.info(
+      { address },
+      `web app at ${address}${env.REPORTER_BOARD === 'on' ? ` (queues at ${address}/queues)` : ''}`,
+    );
+    closers.push(async () => {
+      await server.close();
+      web.disconnect();
+    });
   }
   return { close: async () => void (await Promise.all(closers.map((close) => close()))) };
 });

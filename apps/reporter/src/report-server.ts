@@ -25,6 +25,7 @@ import {
   readReportSummary,
   renderLeaderboardRows,
   renderQueuedPage,
+  renderQueueNotice,
   renderRunDetail,
   renderRunRows,
   renderSweepContent,
@@ -42,8 +43,14 @@ import type { Logger } from 'pino';
 import { reaggregate } from './reporter-worker.js';
 
 export interface ReportServerDeps {
-  /** A connection for reads (status, Bull Board); stays the caller's. */
+  /**
+   * A connection for reads (status, Bull Board); stays the caller's. Give it its own
+   * (`createRedis(url, { role: 'web' })`), not a worker's: a worker's connection queues commands
+   * through an outage, and every request would wait with it.
+   */
   connection: Redis;
+  /** Serve Bull Board at /queues (job payloads, Redis server details; read-only). Default true. */
+  board?: boolean;
   /** BullMQ key prefix, as the producers use. */
   prefix: string;
   layout: ArtifactLayout;
@@ -86,57 +93,116 @@ export async function createReportServer(deps: ReportServerDeps): Promise<Fastif
     index: false,
     dotfiles: 'deny',
   });
-  const board = new FastifyAdapter();
-  board.setBasePath('/queues');
-  createBullBoard({
-    queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
-    serverAdapter: board,
-  });
-  await app.register(board.registerPlugin(), { prefix: '/queues' });
+  if (deps.board ?? true) {
+    // Bull Board reads Redis on every request: while it does not answer, 503 at once.
+    app.addHook('onRequest', async (request, reply) => {
+      if (isBoardPath(request.url) && deps.connection.status !== 'ready')
+        return reply
+          .code(503)
+          .header('retry-after', '5')
+          .send({ message: new QueueUnreachableError().message });
+    });
+    const board = new FastifyAdapter();
+    board.setBasePath('/queues');
+    createBullBoard({
+      queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
+      serverAdapter: board,
+    });
+    await app.register(board.registerPlugin(), { prefix: '/queues' });
+  } else {
+    app.get('/queues', async (_request, reply) =>
+      reply.code(404).send({ message: 'the queues board is turned off (REPORTER_BOARD=off)' }),
+    );
+  }
 
   const registry = new SweepRegistry(deps.connection, deps.prefix);
   const reportQueue = queues.find((queue) => queue.name === QUEUES.report)!;
-  /** A reported sweep's list entry comes from its written summary; only unreported ones need their full status. */
-  const sweepList = async (): Promise<SweepListEntry[]> => {
-    const ids = await registry.list({ limit: 100 });
-    const fromRedis = (
-      await Promise.all(
-        ids.map(async (sweepId) => {
-          if ((await reportQueue.getJobState(reportJobId(sweepId))) === 'completed') {
-            const summary = await readReportSummary(deps.layout, sweepId);
-            const info = summary && (await registry.get(sweepId));
-            if (summary && info) return summaryEntry(summary, info.createdAt);
-          }
-          const current = await status.status(sweepId);
-          return current ? listEntry(current) : undefined;
-        }),
-      )
-    ).filter((entry): entry is SweepListEntry => entry !== undefined);
-    const known = new Set(fromRedis.map((entry) => entry.sweepId));
-    const fromFiles = (await listSweepsFromArtifacts(deps.layout)).filter(
+  /**
+   * Runs a read of the queues; QueueUnreachableError at once while the connection is down (BullMQ
+   * would wait for it), or when the read fails for want of Redis (a reply slower than the
+   * connection's command timeout included).
+   */
+  const fromQueue = async <T>(read: () => Promise<T>): Promise<T> => {
+    if (deps.connection.status !== 'ready') throw new QueueUnreachableError();
+    try {
+      return await read();
+    } catch (error) {
+      if (deps.connection.status !== 'ready' || isConnectionError(error)) throw new QueueUnreachableError();
+      throw error;
+    }
+  };
+  /** The banner of pages served while Redis does not answer. */
+  const noticeIf = (reachable: boolean) => (reachable ? '' : renderQueueNotice());
+
+  /**
+   * A reported sweep's list entry comes from its written summary; only unreported ones need their full
+   * status. While Redis does not answer, the list is what is on disk (`reachable: false`).
+   */
+  const sweepList = async (): Promise<{ entries: SweepListEntry[]; reachable: boolean }> => {
+    let fromRedis: SweepListEntry[] | undefined;
+    try {
+      fromRedis = await fromQueue(async () =>
+        (
+          await Promise.all(
+            (
+              await registry.list({ limit: 100 })
+            ).map(async (sweepId) => {
+              if ((await reportQueue.getJobState(reportJobId(sweepId))) === 'completed') {
+                const summary = await readReportSummary(deps.layout, sweepId);
+                const info = summary && (await registry.get(sweepId));
+                if (summary && info) return summaryEntry(summary, info.createdAt);
+              }
+              const current = await status.status(sweepId);
+              return current ? listEntry(current) : undefined;
+            }),
+          )
+        ).filter((entry): entry is SweepListEntry => entry !== undefined),
+      );
+    } catch (error) {
+      if (!(error instanceof QueueUnreachableError)) throw error;
+    }
+    const known = new Set(fromRedis?.map((entry) => entry.sweepId));
+    const fromFiles = (await listSweepsFromArtifacts(deps.layout, fromRedis ? 'orphaned' : 'unknown')).filter(
       (entry) => !known.has(entry.sweepId),
     );
-    return [...fromRedis, ...fromFiles];
+    return { entries: [...(fromRedis ?? []), ...fromFiles], reachable: fromRedis !== undefined };
   };
   // One loaded report per sweep, kept while its files are unchanged: a page polling a finished or
   // running sweep costs a stat per trial, not a re-read of every record.
   const cache = new Map<string, { fingerprint: string; report: LoadedReport }>();
-  const sweepReport = async (sweepId: string): Promise<LoadedReport> => {
-    const reported = (await reportQueue.getJobState(reportJobId(sweepId))) === 'completed';
-    const current = reported ? undefined : await status.status(sweepId);
-    const fingerprint = `${current?.state ?? ''}:${current?.counts.total ?? ''}:${await reportFingerprint(deps.layout, sweepId)}`;
+  /** A sweep's report, with whether Redis answered (if not, its state is what the files say). */
+  const sweepReport = async (sweepId: string): Promise<LoadedReport & { reachable: boolean }> => {
+    let queue: { reported: boolean; current: SweepStatus | undefined } | undefined;
+    try {
+      queue = await fromQueue(async () => {
+        const reported = (await reportQueue.getJobState(reportJobId(sweepId))) === 'completed';
+        return { reported, current: reported ? undefined : await status.status(sweepId) };
+      });
+    } catch (error) {
+      if (!(error instanceof QueueUnreachableError)) throw error;
+    }
+    const { current } = queue ?? {};
+    // Without a written report the files cannot tell whether the sweep still runs: say what is known.
+    const unreported = queue === undefined ? 'unknown' : queue.reported || current ? undefined : 'orphaned';
+    const state =
+      current?.state ??
+      (unreported && !(await readReportSummary(deps.layout, sweepId)) ? unreported : undefined);
+    const fingerprint = `${state ?? ''}:${current?.counts.total ?? ''}:${await reportFingerprint(deps.layout, sweepId)}`;
     const cached = cache.get(sweepId);
-    if (cached?.fingerprint === fingerprint) return cached.report;
+    if (cached?.fingerprint === fingerprint) return { ...cached.report, reachable: queue !== undefined };
     try {
       const report = await loadReport(deps.layout, sweepId, {
-        ...(current ? { state: current.state, trials: current.counts.total } : {}),
+        ...(state ? { state } : {}),
+        ...(current ? { trials: current.counts.total } : {}),
       });
       cache.set(sweepId, { fingerprint, report });
-      return report;
+      return { ...report, reachable: queue !== undefined };
     } catch (error) {
       // Enqueued, but no trial has written anything yet: a page that says so, not a 404.
       const known =
-        error instanceof SweepNotFoundError ? (current ?? (await status.status(sweepId))) : undefined;
+        error instanceof SweepNotFoundError && queue
+          ? (current ?? (await fromQueue(() => status.status(sweepId))))
+          : undefined;
       if (known) {
         const { name } = known.sweep;
         throw new SweepQueuedError(sweepId, {
@@ -146,6 +212,7 @@ export async function createReportServer(deps: ReportServerDeps): Promise<Fastif
           trials: known.counts.total,
         });
       }
+      if (error instanceof SweepNotFoundError && !queue) throw new QueueUnreachableError();
       throw error;
     }
   };
@@ -164,19 +231,28 @@ export async function createReportServer(deps: ReportServerDeps): Promise<Fastif
     return value;
   };
 
-  app.get('/', async (_request, reply) =>
-    html(reply, renderSweepsPage(await sweepList(), LINKED, '/content')),
-  );
-  app.get('/content', async (request, reply) =>
-    fresh(request, reply, renderSweepsContent(await sweepList())),
-  );
-  app.get('/api/sweeps', async () => sweepList());
+  app.get('/', async (_request, reply) => {
+    const { entries, reachable } = await sweepList();
+    return html(reply, renderSweepsPage(entries, LINKED, '/content', noticeIf(reachable)));
+  });
+  app.get('/content', async (request, reply) => {
+    const { entries, reachable } = await sweepList();
+    return fresh(request, reply, noticeIf(reachable) + renderSweepsContent(entries));
+  });
+  app.get('/api/sweeps', async (_request, reply) => {
+    const { entries, reachable } = await sweepList();
+    if (!reachable) reply.header(QUEUE_HEADER, 'unreachable');
+    return entries;
+  });
 
   app.get<{ Params: { sweepId: string } }>('/sweeps/:sweepId', async (request, reply) => {
     const sweepId = checkId(request.params.sweepId);
     try {
-      const { summary } = await sweepReport(sweepId);
-      return html(reply, renderSweepPage(summary, { assets: LINKED, ...pageLinks(sweepId) }));
+      const { summary, reachable } = await sweepReport(sweepId);
+      return html(
+        reply,
+        renderSweepPage(summary, { assets: LINKED, ...pageLinks(sweepId), notice: noticeIf(reachable) }),
+      );
     } catch (error) {
       if (!(error instanceof SweepQueuedError)) throw error;
       return html(reply, renderQueuedPage(error.summary, { assets: LINKED, ...pageLinks(sweepId) }));
@@ -184,8 +260,8 @@ export async function createReportServer(deps: ReportServerDeps): Promise<Fastif
   });
   app.get<{ Params: { sweepId: string } }>('/sweeps/:sweepId/content', async (request, reply) => {
     const sweepId = checkId(request.params.sweepId);
-    const { summary } = await sweepReport(sweepId);
-    return fresh(request, reply, renderSweepContent(summary, pageLinks(sweepId)));
+    const { summary, reachable } = await sweepReport(sweepId);
+    return fresh(request, reply, noticeIf(reachable) + renderSweepContent(summary, pageLinks(sweepId)));
   });
   app.get<{ Params: { sweepId: string }; Querystring: { page?: string } }>(
     '/sweeps/:sweepId/runs',
@@ -218,10 +294,11 @@ export async function createReportServer(deps: ReportServerDeps): Promise<Fastif
       return html(reply, renderRunDetail(run, report.summary, details.samples));
     },
   );
-  app.get<{ Params: { sweepId: string } }>(
-    '/api/sweeps/:sweepId',
-    async (request) => (await sweepReport(checkId(request.params.sweepId))).summary,
-  );
+  app.get<{ Params: { sweepId: string } }>('/api/sweeps/:sweepId', async (request, reply) => {
+    const { summary, reachable } = await sweepReport(checkId(request.params.sweepId));
+    if (!reachable) reply.header(QUEUE_HEADER, 'unreachable');
+    return summary;
+  });
   app.get<{ Params: { sweepId: string }; Querystring: { page?: string } }>(
     '/api/sweeps/:sweepId/runs',
     async (request, reply) => {
@@ -236,7 +313,7 @@ export async function createReportServer(deps: ReportServerDeps): Promise<Fastif
     }
     const sweepId = checkId(request.params.sweepId);
     try {
-      return await reaggregate(sweepId, deps);
+      return await fromQueue(() => reaggregate(sweepId, deps));
     } catch (error) {
       if ((error as Error).message.startsWith(`no sweep ${sweepId}`))
         throw new SweepNotFoundError(sweepId, '');
@@ -245,6 +322,8 @@ export async function createReportServer(deps: ReportServerDeps): Promise<Fastif
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+    if (error instanceof QueueUnreachableError)
+      return reply.code(503).header('retry-after', '5').send({ message: error.message });
     if (error instanceof SweepQueuedError)
       return reply.code(404).send({
         message: `sweep ${error.sweepId} is ${error.summary.state}: no trial has written a record yet`,
@@ -259,6 +338,30 @@ export async function createReportServer(deps: ReportServerDeps): Promise<Fastif
       .send({ message: code >= 500 ? 'internal error (see the server log)' : error.message });
   });
   return app;
+}
+
+/** Set to `unreachable` on JSON answered from disk alone because Redis does not answer. */
+const QUEUE_HEADER = 'x-mtl-queue';
+
+/** Redis does not answer: what needs the queues is unavailable (503), what is on disk still served. */
+class QueueUnreachableError extends Error {
+  override readonly name = 'QueueUnreachableError';
+  /** Stable: match on it, never on the message. */
+  readonly code = 'ERR_QUEUE_UNREACHABLE';
+  constructor() {
+    super('queue unreachable: Redis does not answer; try again when it is back');
+  }
+}
+
+/** ioredis's errors for a command that could not reach the server (no offline queue, timeout, closed). */
+function isConnectionError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : '';
+  return (
+    (error instanceof Error && error.name === 'MaxRetriesPerRequestError') ||
+    /Command timed out|Connection is closed|enableOfflineQueue|ECONNREFUSED|ECONNRESET|ETIMEDOUT/.test(
+      message,
+    )
+  );
 }
 
 /** A path segment that is not a sweep id (so it can never name a path outside the artifact tree). */
@@ -277,6 +380,10 @@ class SweepQueuedError extends Error {
   ) {
     super(`sweep ${sweepId} has no trial on disk yet`);
   }
+}
+
+function isBoardPath(url: string): boolean {
+  return url === '/queues' || url.startsWith('/queues/') || url.startsWith('/queues?');
 }
 
 function checkId(sweepId: string): string {

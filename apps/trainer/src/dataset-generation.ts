@@ -12,6 +12,8 @@ export class DatasetGeneration {
   constructor(
     private readonly redisUrl: string,
     private readonly prefix: string,
+    /** Told the first connection error of each outage (see `createRedis`). */
+    private readonly onRedisError?: (error: Error) => void,
   ) {}
 
   /** The reason the dataset's manifest job failed, or undefined while it is pending or done. */
@@ -27,7 +29,9 @@ export class DatasetGeneration {
   async outcome(datasetId: string): Promise<string | 'completed' | undefined> {
     if (!this.queue) {
       this.queue = new Queue(QUEUES.generate, {
-        connection: createRedis(this.redisUrl),
+        connection: createRedis(this.redisUrl, {
+          ...(this.onRedisError ? { onError: this.onRedisError } : {}),
+        }),
         prefix: this.prefix,
       });
       this.queue.on('error', () => {}); // a failed look-up only means waiting a little longer

@@ -44,6 +44,8 @@ export class SweepControls {
   constructor(
     private readonly redisUrl: string,
     private readonly prefix: string,
+    /** Told the first connection error of each outage (see `createRedis`). */
+    private readonly onRedisError?: (error: Error) => void,
   ) {}
 
   /** Throws a SweepCancelledError when the trial's sweep was cancelled. */
@@ -151,7 +153,9 @@ export class SweepControls {
   }
 
   private connection(): Redis {
-    this.redis ??= createRedis(this.redisUrl);
+    this.redis ??= createRedis(this.redisUrl, {
+      ...(this.onRedisError ? { onError: this.onRedisError } : {}),
+    });
     return this.redis;
   }
 

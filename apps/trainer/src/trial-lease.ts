@@ -21,6 +21,8 @@ export class TrialLease {
     private readonly prefix: string,
     /** The workers' LOCK_DURATION_MS: how long one confirmation holds the trial. */
     private readonly lockDuration: number,
+    /** Told the first connection error of each outage (see `createRedis`). */
+    private readonly onRedisError?: (error: Error) => void,
   ) {}
 
   /**
@@ -29,10 +31,14 @@ export class TrialLease {
    * worker process found the lock lapsed (see lease-watchdog).
    */
   async confirm(jobId: string, token: string, signal?: AbortSignal): Promise<void> {
+    // The queue forwards its connection's errors; createRedis's listener reports them.
     this.queue ??= new Queue(QUEUES.train, {
-      connection: createRedis(this.redisUrl, { role: 'worker' }),
+      connection: createRedis(this.redisUrl, {
+        role: 'worker',
+        ...(this.onRedisError ? { onError: this.onRedisError } : {}),
+      }),
       prefix: this.prefix,
-    });
+    }).on('error', () => {});
     const lapsed = leaseLapsed(jobId, signal);
     try {
       for (;;) {

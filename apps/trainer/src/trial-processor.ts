@@ -40,9 +40,20 @@ const env = readTrainerEnv();
 const checkOrphaned = guardAgainstOrphaning();
 const logger = createLogger('mtl-trainer', env.LOG_LEVEL).child({ sandbox: true });
 const layout = new ArtifactLayout(env.ARTIFACTS_DIR);
-const generation = new DatasetGeneration(env.REDIS_URL, env.QUEUE_PREFIX);
-const controls = new SweepControls(env.REDIS_URL, env.QUEUE_PREFIX);
-const lease = new TrialLease(env.REDIS_URL, env.QUEUE_PREFIX, env.LOCK_DURATION_MS);
+// One line per outage and client, not a stack per reconnection attempt.
+const onRedisError = (client: string) => (error: Error) =>
+  logger.warn(
+    { client, err: { message: error.message, code: (error as NodeJS.ErrnoException).code } },
+    'sandbox: Redis connection lost; retrying',
+  );
+const generation = new DatasetGeneration(env.REDIS_URL, env.QUEUE_PREFIX, onRedisError('dataset-generation'));
+const controls = new SweepControls(env.REDIS_URL, env.QUEUE_PREFIX, onRedisError('sweep-controls'));
+const lease = new TrialLease(
+  env.REDIS_URL,
+  env.QUEUE_PREFIX,
+  env.LOCK_DURATION_MS,
+  onRedisError('trial-lease'),
+);
 // A trial waiting for its dataset is taken again every DATASET_POLL_MS: its wait is logged once a minute.
 const datasetWaits = new Throttle(60_000);
 // At load, so the worker's warm-up (which waits for this module) leaves a child ready to train; a

@@ -70,7 +70,8 @@ describe('Redis restarting mid-sweep', () => {
     await fixture.producer.enqueueSweep(plan);
     await trainer.waitForLine((line) => line.msg === 'epoch done');
     await redis.stop();
-    await new Promise((r) => setTimeout(r, 2_000));
+    // Long enough for the sandbox's own clients to find Redis gone (they reconnect from 200 ms on).
+    await new Promise((r) => setTimeout(r, 3_000));
     await redis.start();
     const report = await fixture.finished(QUEUES.report, reportJobId('restart'));
     expect(report.returnvalue.counts).toEqual({
@@ -81,5 +82,8 @@ describe('Redis restarting mid-sweep', () => {
       cancelled: 0,
       pending: 0,
     });
+    // The sandbox's clients have error listeners: one log line per outage, no unhandled-error stacks.
+    expect(trainer.stderr()).not.toMatch(/Unhandled error event|ECONNREFUSED/);
+    expect(trainer.lines.some((line) => line.msg === 'sandbox: Redis connection lost; retrying')).toBe(true);
   });
 });

@@ -11,6 +11,8 @@ export interface WorkerProcess {
   readonly child: ChildProcess;
   /** Parsed JSON log lines so far. */
   readonly lines: Record<string, unknown>[];
+  /** Everything it (and its sandboxed children) wrote to stderr so far. */
+  stderr(): string;
   /** Resolves with the first log line `match` accepts (rejects after `timeoutMs`). */
   waitForLine(
     match: (line: Record<string, unknown>) => boolean,
@@ -65,6 +67,7 @@ export function startWorker(app: AppName, env: Record<string, string>, via: stri
     app,
     child,
     lines,
+    stderr: () => stderr,
     waitForLine(match, timeoutMs = 120_000) {
       return new Promise((resolve, reject) => {
         const check = () => {

@@ -39,12 +39,16 @@ export {
 } from './pipeline-producer.js';
 export { QUEUES, type QueueName } from './queue-names.js';
 export {
+  CLI_CONNECT_TIMEOUT_MS,
+  connectFastFail,
   createRedis,
   type RedisConnectionOptions,
   RedisUnreachableError,
   redactRedisUrl,
+  WEB_COMMAND_TIMEOUT_MS,
   waitForRedis,
 } from './redis-connection.js';
+export { redisUrlProblem, redisUrlSchema } from './redis-url.js';
 export { RungValues } from './rung-values.js';
 export {
   DEFAULT_OBJECTIVE,

@@ -34,11 +34,12 @@ export async function freeLoopbackPort(port = 0): Promise<number> {
 }
 
 /**
- * Starts `redis-server` on a free loopback port, keeping nothing on disk; undefined when it is not
- * installed or does not answer within five seconds.
+ * Starts `redis-server` on a free loopback port (or on `port`, e.g. to start an empty one again
+ * where one was stopped), keeping nothing on disk; undefined when it is not installed or does not
+ * answer within five seconds.
  */
-export async function startLocalRedis(): Promise<LocalRedis | undefined> {
-  const port = await freeLoopbackPort();
+export async function startLocalRedis(options: { port?: number } = {}): Promise<LocalRedis | undefined> {
+  const port = options.port ?? (await freeLoopbackPort());
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redisUrlSchema } from './redis-url.js';
 import { DEFAULT_QUEUE_PREFIX } from './sweep-registry.js';
 
 /** A variable's schema in which unset and empty mean the same: take the schema's default. */
@@ -9,7 +10,7 @@ export function envVariable<T extends z.ZodType>(schema: T) {
 /** Environment every worker reads (each app's `env.ts` extends it). */
 export const workerEnvSchema = z.object({
   /** Redis shared by producers and workers. Default `redis://127.0.0.1:6379`. */
-  REDIS_URL: envVariable(z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379')),
+  REDIS_URL: envVariable(redisUrlSchema.default('redis://127.0.0.1:6379')),
   /** Root of datasets, trials and reports, shared by every worker. Default `./artifacts`. */
   ARTIFACTS_DIR: envVariable(z.string().default('./artifacts')),
   /** pino level. Default `info`. */

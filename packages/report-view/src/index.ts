@@ -6,6 +6,7 @@ export { loadComparison } from './load-comparison.js';
 export { type LoadedReport, loadReport } from './load-report.js';
 export { type LoadSweepOptions, loadSampleImages, loadSweepView } from './load-sweep-view.js';
 export { ASSET_FILES, ASSETS_DIR, CHART_JS_DIR, inlineAssets, type PageAssets } from './page-assets.js';
+export { renderQueueNotice } from './page-document.js';
 export { renderHeatmap } from './render-heatmap.js';
 export { renderParallelCoordinates } from './render-parallel-coordinates.js';
 export { renderRunDetail } from './render-run-detail.js';

@@ -10,6 +10,20 @@ export interface DocumentOptions {
   refreshUrl?: string;
   /** Links in the header bar (server pages only). */
   nav?: boolean;
+  /** HTML shown above `main`'s content, e.g. {@link renderQueueNotice}. */
+  notice?: string;
+}
+
+/**
+ * The web app's banner while Redis does not answer: what follows is read from disk, and live state
+ * (running trials, the queues) is unknown until the queue answers again.
+ */
+export function renderQueueNotice(): string {
+  return (
+    '<p class="notice" role="alert" data-testid="queue-unreachable"><strong>Queue unreachable:</strong> ' +
+    'Redis does not answer. Finished reports are read from disk; the state of sweeps without a report ' +
+    'is unknown and <a href="/queues">/queues</a> is unavailable until it is back.</p>'
+  );
 }
 
 /** A whole HTML page around `main`, with the chart library, page script and styles linked or inlined. */
@@ -29,7 +43,7 @@ export function renderDocument(options: DocumentOptions): string {
     '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">' +
     `<title>${escapeHtml(options.title)}</title>${head}</head>` +
-    `<body><header><h1>mtl-sweeps</h1>${nav}</header><main id="content"${refresh}>${options.main}</main></body></html>\n`
+    `<body><header><h1>mtl-sweeps</h1>${nav}</header><main id="content"${refresh}>${options.notice ?? ''}${options.main}</main></body></html>\n`
   );
 }
 

@@ -25,6 +25,8 @@ export interface SweepPageOptions {
   reaggregateUrl?: string;
   /** Server pages: links to the sweeps list, the queues and the raw files. */
   links?: boolean;
+  /** Server pages: a banner above the report (see `renderQueueNotice`). */
+  notice?: string;
   /**
    * Server pages: where rows and run details are fetched on demand: `${base}/runs?page=N`,
    * `${base}/leaderboard?page=N` (HTML rows) and `${base}/runs/<trial>` (one run's details).
@@ -48,6 +50,7 @@ export function renderSweepPage(summary: ReportSummary, options: SweepPageOption
     main: renderSweepContent(summary, options),
     assets: options.assets,
     ...(live && options.refreshUrl ? { refreshUrl: options.refreshUrl } : {}),
+    ...(options.notice ? { notice: options.notice } : {}),
     nav: options.links ?? false,
   });
 }

@@ -9,12 +9,14 @@ export function renderSweepsPage(
   sweeps: readonly SweepListEntry[],
   assets: PageAssets,
   refreshUrl?: string,
+  notice?: string,
 ): string {
   return renderDocument({
     title: 'Sweeps',
     main: renderSweepsContent(sweeps),
     assets,
     ...(refreshUrl ? { refreshUrl } : {}),
+    ...(notice ? { notice } : {}),
     nav: true,
   });
 }

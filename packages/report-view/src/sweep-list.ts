@@ -18,9 +18,14 @@ export interface SweepListEntry {
 
 /**
  * The sweeps found under ARTIFACTS_DIR/sweeps, from report.json where written, else from the trials'
- * run records: what a list shows without Redis.
+ * run records: what a list shows without Redis. The files alone cannot say whether a sweep without a
+ * report still runs: such a sweep gets `unreportedState`, by default `unknown` (Redis does not
+ * answer); a caller whose Redis answers and does not know the sweep says `orphaned`.
  */
-export async function listSweepsFromArtifacts(layout: ArtifactLayout): Promise<SweepListEntry[]> {
+export async function listSweepsFromArtifacts(
+  layout: ArtifactLayout,
+  unreportedState: 'unknown' | 'orphaned' = 'unknown',
+): Promise<SweepListEntry[]> {
   const entries: SweepListEntry[] = [];
   for (const sweepId of await sweepIds(layout)) {
     const report = await readReportFile(layout, sweepId);
@@ -48,7 +53,7 @@ export async function listSweepsFromArtifacts(layout: ArtifactLayout): Promise<S
       if (record?.status === 'failed') failed++;
       else if (record?.status === 'completed' || record?.status === 'stopped-early-by-scheduler') done++;
     }
-    entries.push({ sweepId, name: sweepId, state: 'running', done, failed });
+    entries.push({ sweepId, name: sweepId, state: unreportedState, done, failed });
   }
   return entries;
 }

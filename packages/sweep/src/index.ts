@@ -27,6 +27,7 @@ export {
   sweepId,
   type TrialResult,
 } from './plan-sweep.js';
+export { printable } from './printable.js';
 export { renderPlan, renderTrialTable } from './render-plan.js';
 export { createRng, type Rng } from './rng.js';
 export { samplePoint, sampleValue } from './sample.js';

@@ -2,6 +2,7 @@ import { datasetId, splitCount } from '@repo/dataset';
 import { formatParameterValue } from '@repo/metrics';
 import type { JsonValue } from './parameter-space.js';
 import { configurationCount, type PlannedTrial, type SweepPlan } from './plan-sweep.js';
+import { printable } from './printable.js';
 import type { SchedulerSpec, SweepSpec } from './sweep-spec.js';
 import { pointOf } from './trial-config.js';
 
@@ -26,7 +27,8 @@ export function renderPlan(spec: SweepSpec, plan: SweepPlan): string {
         `${parameter.name}=${formatParameterValue((parameter.distribution as { value: JsonValue }).value)}`,
     );
   const lines = [
-    ['sweep', `${plan.sweepId} (${spec.name})`],
+    ['sweep', `${plan.sweepId} (${printable(spec.name)})`],
+    ...(spec.description ? [['about', printable(spec.description)]] : []),
     [
       'dataset',
       `${datasetId(d).slice(0, 12)}: ${d.imageSize}×${d.imageSize} px, train ${splitCount(d, 'train')} / ` +

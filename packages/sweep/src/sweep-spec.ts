@@ -8,6 +8,9 @@ import { checkParameterValues, maxEpochs } from './parameter-checks.js';
 import { type ParameterSpace, parseParameters } from './parameter-space.js';
 import type { AshaOptions } from './schedulers/asha.js';
 
+/** Longest `description` (characters): it is stored with the sweep in Redis. */
+export const MAX_DESCRIPTION = 2_000;
+
 /** Most trials one sweep may hold (repeats included). */
 export const MAX_TRIALS = 10_000;
 
@@ -90,7 +93,8 @@ const schedulerSchema = z.preprocess(
 const sweepFileSchema = strictObject({
   /** Human name for listings; also prefixes the sweep id. Required. */
   name: z.string().trim().min(1).max(200),
-  description: z.string().optional(),
+  /** Free text for people; stored with the sweep, so bounded. */
+  description: z.string().max(MAX_DESCRIPTION).optional(),
   /** The dataset every trial trains on (see @repo/dataset's DatasetSpec). Required. */
   dataset: z.unknown(),
   /**

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ExitCode, ExitStatus } from '../errors.js';
+import { checkSweepId } from '../options.js';
 import { openQueues, type QueueOptions, withQueueOptions } from './queue-options.js';
 
 const EXAMPLES = `
@@ -16,6 +17,7 @@ export function cancelCommand(): Command {
   return withQueueOptions(new Command('cancel').argument('<sweep>', 'sweep id'))
     .addHelpText('after', EXAMPLES)
     .action(async (sweepId: string, options: QueueOptions) => {
+      checkSweepId(sweepId);
       const queues = await openQueues(options);
       try {
         const cancelled = await queues.producer.cancelSweep(sweepId);

@@ -13,6 +13,7 @@ import {
 import { loadReport } from '@repo/report-view';
 import { loadSweepSpec, planSweep, SweepSpecError } from '@repo/sweep';
 import { Command } from 'commander';
+import { redisUrl } from '../env.js';
 import { ExitCode, ExitStatus, UsageError } from '../errors.js';
 import { intOption } from '../options.js';
 import { findInRepo } from '../repo-paths.js';
@@ -72,7 +73,7 @@ export function demoCommand(): Command {
       });
       const artifacts = resolve(options.artifacts);
       await mkdir(artifacts, { recursive: true });
-      const redis = await demoRedis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
+      const redis = await demoRedis(redisUrl(undefined));
       const stopping = new AbortController();
       const onSignal = (signal: NodeJS.Signals) => stopping.abort(signal);
       let workers: WorkerProcess[] = [];

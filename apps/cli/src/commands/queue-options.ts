@@ -1,16 +1,18 @@
 import type { createRedis, PipelineProducer, SweepStatusReader } from '@repo/contracts';
 import { type Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_REDIS_URL, redisUrl } from '../env.js';
 
 /** `--redis` and `--prefix`, shared by every command that talks to the queues. */
 export interface QueueOptions {
-  redis: string;
+  /** Given with --redis; else REDIS_URL or the default (see `redisUrl`). */
+  redis?: string;
   prefix: string;
 }
 
 /** Adds `--redis <url>` (env REDIS_URL) and `--prefix <prefix>` (env QUEUE_PREFIX) to a command. */
 export function withQueueOptions(command: Command): Command {
   return command
-    .option('--redis <url>', 'Redis URL (env REDIS_URL)', process.env.REDIS_URL || 'redis://127.0.0.1:6379')
+    .option('--redis <url>', `Redis URL (env REDIS_URL; default ${DEFAULT_REDIS_URL})`)
     .option(
       '--prefix <prefix>',
       'queue key prefix, as the workers use (env QUEUE_PREFIX)',
@@ -27,24 +29,22 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-/** Connects (failing after 5 s with a message naming the URL when Redis does not answer). */
+/**
+ * Connects, or fails within 2.5 s with a message naming the URL when Redis does not answer (a URL
+ * that is not a Redis URL: a UsageError at once).
+ */
 export async function openQueues(options: QueueOptions): Promise<Queues> {
+  const url = redisUrl(options.redis);
   // Loaded here, not at the top: a verb's --help or `mtl sweep --dry-run` never loads BullMQ.
-  const { createRedis, PipelineProducer, SweepStatusReader, waitForRedis } = await import('@repo/contracts');
-  const redis = createRedis(options.redis);
-  redis.on('error', () => {}); // commands reject on their own; waitForRedis names the URL
+  const { connectFastFail, PipelineProducer, SweepStatusReader } = await import('@repo/contracts');
+  // The queues are built on a ready connection only: closing them then never waits for Redis.
+  const redis = await connectFastFail(url);
   const producer = new PipelineProducer(redis, { prefix: options.prefix });
   const reader = new SweepStatusReader(redis, options.prefix);
   const close = async () => {
     await Promise.all([producer.close(), reader.close()]);
     redis.disconnect();
   };
-  try {
-    await waitForRedis(redis, options.redis, 5_000);
-  } catch (error) {
-    await close();
-    throw error;
-  }
   return { redis, producer, reader, close };
 }
 

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { ArtifactLayout, idSchema } from '@repo/contracts';
+import { ArtifactLayout } from '@repo/contracts';
 import {
   inlineAssets,
   loadComparison,
@@ -10,6 +10,7 @@ import {
 } from '@repo/report-view';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
+import { checkSweepId } from '../options.js';
 import { renderReportTable } from './report-table.js';
 
 const FORMATS = ['table', 'json', 'html'] as const;
@@ -54,9 +55,7 @@ export function reportCommand(): Command {
     .addHelpText('after', EXAMPLES)
     .action(async (sweep: string | undefined, options: ReportOptions) => {
       const ids = [...(sweep ? [sweep] : []), ...(options.compare ?? [])];
-      for (const id of ids)
-        if (!idSchema.safeParse(id).success)
-          throw new UsageError(`"${id}" is not a sweep id (letters, digits, "-" and "_" only)`);
+      for (const id of ids) checkSweepId(id);
       if (ids.length === 0) throw new UsageError('name a sweep, or two or more with --compare');
       if (options.compare && ids.length < 2) throw new UsageError('--compare needs two or more sweep ids');
       const layout = new ArtifactLayout(options.artifacts);

@@ -1,6 +1,7 @@
 import { SweepCancelledError } from '@repo/contracts';
 import { Command } from 'commander';
 import { ExitCode, ExitStatus, UsageError } from '../errors.js';
+import { checkSweepId } from '../options.js';
 import { openQueues, type QueueOptions, withQueueOptions } from './queue-options.js';
 
 interface RetryOptions extends QueueOptions {
@@ -25,6 +26,7 @@ export function retryCommand(): Command {
   )
     .addHelpText('after', EXAMPLES)
     .action(async (sweepId: string, options: RetryOptions) => {
+      checkSweepId(sweepId);
       if (!options.failed) throw new UsageError('say which trials to retry: --failed');
       const queues = await openQueues(options);
       try {

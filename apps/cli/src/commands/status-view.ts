@@ -1,4 +1,5 @@
 import type { SweepStatus, TrialStatus } from '@repo/contracts';
+import { printable } from '@repo/sweep/printable';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 
 /** Validation metrics shown per trial, in this order (when the trial reported them). */
@@ -21,7 +22,7 @@ export function statusHeadline(status: SweepStatus): string {
   ];
   const way = objective.direction === 'minimize' ? 'lowest' : 'highest';
   const bestText = best ? `  best ${objective.metric} (${way}) ${show(best.value)} (${best.trialId})` : '';
-  return `${status.sweep.sweepId} (${status.sweep.name})  ${status.state}  ${parts.join(' · ')}${bestText}`;
+  return `${status.sweep.sweepId} (${printable(status.sweep.name)})  ${status.state}  ${parts.join(' · ')}${bestText}`;
 }
 
 /** What a trial's line or bar says after its state: epoch, latest val metrics, attempts, reason. */

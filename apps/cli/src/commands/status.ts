@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { ExitCode, ExitStatus } from '../errors.js';
-import { intOption } from '../options.js';
+import { checkSweepId, intOption } from '../options.js';
 import { openQueues, type QueueOptions, withQueueOptions } from './queue-options.js';
 import { exitCodeOf, showSweep } from './watch-sweep.js';
 
@@ -33,6 +33,7 @@ export function statusCommand(): Command {
   )
     .addHelpText('after', EXAMPLES)
     .action(async (sweep: string | undefined, options: StatusOptions) => {
+      if (sweep !== undefined) checkSweepId(sweep);
       const queues = await openQueues(options);
       try {
         const sweepId = sweep ?? (await queues.reader.latest());
