@@ -11,6 +11,7 @@ export {
   type ArchitectureOptionsInput,
   architectureOptionsSchema,
 } from './architectures/architecture-options.js';
+export { fitsImageSize, minImageSize } from './architectures/layouts.js';
 export {
   BACKEND_NAMES,
   BACKEND_PREFERENCES,

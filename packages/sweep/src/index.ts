@@ -46,11 +46,15 @@ export {
 } from './schedulers/trial-curve.js';
 export {
   type AshaSettings,
+  LARGE_LIMITS,
+  MAX_DESCRIPTION,
+  MAX_SHARDS,
   MAX_TRIALS,
   type SchedulerSpec,
   type SearchSpec,
   type SweepObjective,
   type SweepSpec,
+  type SweepSpecOptions,
   validateSweepSpec,
 } from './sweep-spec.js';
 export { type Observation, suggest, type TpeOptions } from './tpe.js';

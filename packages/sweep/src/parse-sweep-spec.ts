@@ -2,13 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { SweepSpecError } from './errors.js';
 import { type FieldPath, formatPath } from './issues.js';
-import { checkSweepSpec, type SweepSpec } from './sweep-spec.js';
+import { checkSweepSpec, type SweepSpec, type SweepSpecOptions } from './sweep-spec.js';
 
 /**
  * Parses and validates a YAML sweep spec. Malformed YAML and invalid fields both throw a SweepSpecError
  * whose issues carry the field path and the line (`seed.yaml:12: parameters.learningRate.min: …`).
  */
-export function parseSweepSpec(text: string, file?: string): SweepSpec {
+export function parseSweepSpec(text: string, file?: string, options: SweepSpecOptions = {}): SweepSpec {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -22,7 +22,7 @@ export function parseSweepSpec(text: string, file?: string): SweepSpec {
       file,
     );
   }
-  const result = checkSweepSpec(doc.toJS({ maxAliasCount: 100 }));
+  const result = checkSweepSpec(toJS(doc, file), options);
   if ('spec' in result) return result.spec;
   const issues = result.issues.map((issue) => ({
     path: formatPath(issue.path),
@@ -35,13 +35,33 @@ export function parseSweepSpec(text: string, file?: string): SweepSpec {
 }
 
 /** Reads and parses a YAML sweep spec file; an unreadable file is a SweepSpecError too. */
-export async function loadSweepSpec(file: string): Promise<SweepSpec> {
+export async function loadSweepSpec(file: string, options: SweepSpecOptions = {}): Promise<SweepSpec> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     const reason =
       error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'is a directory' : error.message;
     throw new SweepSpecError([{ path: '', message: `cannot read the sweep spec: ${reason}` }], file);
   });
-  return parseSweepSpec(text, file);
+  return parseSweepSpec(text, file, options);
+}
+
+/** Aliases may be expanded 100 times at most: an alias bomb (a billion laughs) is a spec error. */
+const MAX_ALIAS_EXPANSIONS = 100;
+
+function toJS(doc: Document, file: string | undefined): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+  } catch (error) {
+    if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
+    throw new SweepSpecError(
+      [
+        {
+          path: '',
+          message: `refused: its YAML aliases expand more than ${MAX_ALIAS_EXPANSIONS} times (an alias bomb?); write the values out`,
+        },
+      ],
+      file,
+    );
+  }
 }
 
 /** Line of the field's node, or of its closest existing parent (a missing field has no node). */

@@ -1,5 +1,6 @@
-import { type DatasetSpec, datasetSpecSchema } from '@repo/dataset';
+import { type DatasetSpec, datasetSpecSchema, SPLITS, shardCount, splitCount } from '@repo/dataset';
 import { type Direction, defaultDirection } from '@repo/metrics';
+import { type ARCHITECTURE_NAMES, fitsImageSize, isArchitectureName, minImageSize } from '@repo/model/config';
 import { z } from 'zod';
 import { SweepSpecError } from './errors.js';
 import { formatPath, fromZod, type RawIssue, strictObject } from './issues.js';
@@ -11,11 +12,24 @@ import type { AshaOptions } from './schedulers/asha.js';
 /** Longest `description` (characters): it is stored with the sweep in Redis. */
 export const MAX_DESCRIPTION = 2_000;
 
-/** Most trials one sweep may hold (repeats included). */
+/** Most trials one sweep may hold (repeats included), unless `allowLarge`. */
 export const MAX_TRIALS = 10_000;
+/**
+ * Most dataset shards (all splits), unless `allowLarge`: each is a generator job and a Redis entry
+ * in the sweep's flow (100,000 shards took 56 s and 170 MB of Redis to enqueue).
+ */
+export const MAX_SHARDS = 1_000;
+/** The ceilings with `allowLarge` (`mtl sweep --allow-large`). */
+export const LARGE_LIMITS = { trials: 100_000, shards: 100_000 } as const;
+
+/** What validation may accept beyond the everyday limits. */
+export interface SweepSpecOptions {
+  /** Lift MAX_TRIALS and MAX_SHARDS to LARGE_LIMITS (an explicit decision: `--allow-large`). Default false. */
+  allowLarge?: boolean;
+}
 
 const uint32 = z.int().min(0).max(0xffff_ffff);
-const trials = z.int().min(1).max(MAX_TRIALS);
+const trials = z.int().min(1).max(LARGE_LIMITS.trials);
 const metric = z.enum(OBJECTIVE_METRICS);
 const direction = z.enum(['minimize', 'maximize']);
 /** `search: grid` means `search: { kind: grid }`; likewise for the scheduler. */
@@ -162,8 +176,8 @@ export interface SweepSpec {
 }
 
 /** Validates a parsed sweep file (e.g. YAML turned into JS); throws a SweepSpecError naming every bad field. */
-export function validateSweepSpec(input: unknown, file?: string): SweepSpec {
-  const result = checkSweepSpec(input);
+export function validateSweepSpec(input: unknown, file?: string, options: SweepSpecOptions = {}): SweepSpec {
+  const result = checkSweepSpec(input, options);
   if ('issues' in result) {
     throw new SweepSpecError(
       result.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
@@ -174,7 +188,10 @@ export function validateSweepSpec(input: unknown, file?: string): SweepSpec {
 }
 
 /** The spec, or every issue found (with segment paths, so a caller can place them in a file). */
-export function checkSweepSpec(input: unknown): { spec: SweepSpec } | { issues: RawIssue[] } {
+export function checkSweepSpec(
+  input: unknown,
+  options: SweepSpecOptions = {},
+): { spec: SweepSpec } | { issues: RawIssue[] } {
   const file = sweepFileSchema.safeParse(input);
   const issues: RawIssue[] = file.success ? [] : fromZod(file.error).map(explainRenamed);
   const raw = isRecord(input) ? input : {};
@@ -205,8 +222,73 @@ export function checkSweepSpec(input: unknown): { spec: SweepSpec } | { issues: 
     seeds: file.data.seeds ?? Array.from({ length: file.data.repeats ?? 1 }, (_, i) => i),
     scheduler: resolveScheduler(file.data.scheduler, objective),
   };
-  issues.push(...checkSeeds(file.data), ...checkSearch(spec), ...checkScheduler(spec));
+  const limits = options.allowLarge ? LARGE_LIMITS : { trials: MAX_TRIALS, shards: MAX_SHARDS };
+  issues.push(
+    ...checkSeeds(file.data),
+    ...checkSearch(spec, limits.trials),
+    ...checkScheduler(spec),
+    ...checkRunnable(spec, limits.shards),
+  );
   return issues.length > 0 ? { issues: dedupe(issues) } : { spec };
+}
+
+const LARGE_HINT = 'mtl sweep --allow-large lifts it';
+
+/**
+ * What the dataset schema allows but no trial can run on: an image too small for an architecture,
+ * an empty train, validation or test split, or more shards than the limit.
+ */
+function checkRunnable(spec: SweepSpec, maxShards: number): RawIssue[] {
+  const issues: RawIssue[] = [];
+  const d = spec.dataset;
+  const archs = new Set(
+    spec.parameters
+      .filter((parameter) => parameter.name === 'arch')
+      .flatMap(({ distribution }) =>
+        distribution.kind === 'constant'
+          ? [distribution.value]
+          : distribution.kind === 'choice'
+            ? distribution.values
+            : [],
+      )
+      .filter(
+        (name): name is (typeof ARCHITECTURE_NAMES)[number] =>
+          typeof name === 'string' && isArchitectureName(name),
+      ),
+  );
+  for (const arch of archs) {
+    if (!fitsImageSize(arch, d.imageSize)) {
+      const max = datasetSpecSchema.shape.imageSize.unwrap().maxValue;
+      issues.push({
+        path: ['dataset', 'imageSize'],
+        message: `${d.imageSize} px is too small for ${arch} (its layers leave no pixel); allowed: ${minImageSize(arch)}–${max} px for ${arch}`,
+      });
+    }
+  }
+  const val = splitCount(d, 'val');
+  if (splitCount(d, 'train') < 1 || val < 1) {
+    issues.push({
+      path: ['dataset', 'valFraction'],
+      message:
+        `${d.valFraction} of ${d.samples} samples leaves ${val} validation and ${d.samples - val} training images; ` +
+        `a trial needs both (early stopping reads val): allowed: above 0 and below 1, giving 1 to ${Math.max(1, d.samples - 1)} validation images`,
+    });
+  }
+  if (d.test < 1) {
+    issues.push({
+      path: ['dataset', 'test'],
+      message: 'a trial is evaluated once on the test split, which is empty; allowed: 1 or more test images',
+    });
+  }
+  const shards = SPLITS.reduce((sum, split) => sum + shardCount(d, split), 0);
+  if (shards > maxShards) {
+    const fewest = Math.ceil((d.samples + d.test) / maxShards);
+    issues.push({
+      path: ['dataset', 'shardSize'],
+      message: `${d.shardSize} images a shard makes ${shards} shards; at most ${maxShards}: a shardSize of ${fewest} or more${maxShards === MAX_SHARDS ? ` (or ${LARGE_HINT})` : ''}`,
+    });
+  }
+  return issues;
 }
 
 function resolveSearch(search: SearchFile): SearchSpec {
@@ -261,7 +343,8 @@ function checkSeeds(file: SweepFile): RawIssue[] {
   return issues;
 }
 
-function checkSearch(spec: SweepSpec): RawIssue[] {
+function checkSearch(spec: SweepSpec, maxTrials: number): RawIssue[] {
+  const hint = maxTrials === MAX_TRIALS ? ` (${LARGE_HINT})` : '';
   const issues: RawIssue[] = [];
   const search = spec.search;
   if (search.kind === 'grid') {
@@ -276,18 +359,18 @@ function checkSearch(spec: SweepSpec): RawIssue[] {
       }
     }
     const trials = configurations * spec.seeds.length;
-    if (trials > MAX_TRIALS) {
+    if (trials > maxTrials) {
       issues.push({
         path: ['parameters'],
-        message: `the grid has ${configurations} configurations × ${spec.seeds.length} seeds = ${trials} trials; at most ${MAX_TRIALS}`,
+        message: `the grid has ${configurations} configurations × ${spec.seeds.length} seeds = ${trials} trials; at most ${maxTrials}${hint}`,
       });
     }
     return issues;
   }
-  if (search.trials * spec.seeds.length > MAX_TRIALS) {
+  if (search.trials * spec.seeds.length > maxTrials) {
     issues.push({
       path: ['search', 'trials'],
-      message: `${search.trials} × ${spec.seeds.length} seeds = ${search.trials * spec.seeds.length} trials; at most ${MAX_TRIALS}`,
+      message: `${search.trials} × ${spec.seeds.length} seeds = ${search.trials * spec.seeds.length} trials; at most ${maxTrials}${hint}`,
     });
   }
   if (search.kind === 'tpe') {

@@ -1,12 +1,16 @@
 import type { SweepPlanInput } from '@repo/contracts';
 import {
   configurationCount,
+  LARGE_LIMITS,
   loadSweepSpec,
+  MAX_SHARDS,
+  MAX_TRIALS,
   planSweep,
   renderPlan,
   type SweepPlan,
   type SweepSpec,
   SweepSpecError,
+  type SweepSpecOptions,
 } from '@repo/sweep';
 import { Command } from 'commander';
 import { ExitCode, ExitStatus, UsageError } from '../errors.js';
@@ -16,6 +20,7 @@ import { exitCodeOf, showSweep } from './watch-sweep.js';
 
 interface SweepOptions extends QueueOptions {
   dryRun?: boolean;
+  allowLarge?: boolean;
   wait?: boolean;
   json?: boolean;
   interval: number;
@@ -29,7 +34,9 @@ Examples:
   $ REDIS_URL=redis://queue-host:6379 mtl sweep my-sweep.yaml
 
 The spec is validated before anything is enqueued: a bad file exits with code 2 and a message per
-problem, naming the file, line and field (e.g. "sweep.yaml:12: parameters.learningRate.min: …").
+problem, naming the file, line and field (e.g. "sweep.yaml:12: parameters.learningRate.min: …"),
+including specs no trial could run (an imageSize below an architecture's minimum, an empty split).
+A sweep holds at most ${MAX_TRIALS.toLocaleString('en')} trials on ${MAX_SHARDS.toLocaleString('en')} dataset shards; --allow-large lifts that.
 Enqueuing the same spec twice adds nothing: the sweep id is a content address of the spec.
 With --wait the exit code tells how the sweep ended: 0 completed (its report is written, even if
 some trials failed: mtl status lists them), 3 failed (every trial failed, or the report did),
@@ -43,13 +50,17 @@ export function sweepCommand(): Command {
     new Command('sweep')
       .argument('<file>', 'sweep spec (YAML)')
       .option('--dry-run', 'print the sweep and its trial table; enqueue nothing (no Redis needed)')
+      .option(
+        '--allow-large',
+        `accept up to ${LARGE_LIMITS.trials.toLocaleString('en')} trials and ${LARGE_LIMITS.shards.toLocaleString('en')} dataset shards (default limits ${MAX_TRIALS.toLocaleString('en')} and ${MAX_SHARDS.toLocaleString('en')})`,
+      )
       .option('--wait', 'after enqueuing, show progress until the sweep ends; the exit code tells how')
       .option('--json', 'with --wait, JSON status lines instead of bars or text')
       .option('--interval <ms>', 'with --wait, time between looks', intOption(100), 2_000),
   )
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, options: SweepOptions) => {
-      const { spec, plan } = await readSweep(file);
+      const { spec, plan } = await readSweep(file, { allowLarge: options.allowLarge ?? false });
       if (options.dryRun) {
         process.stdout.write(`${renderPlan(spec, plan)}\n`);
         return;
@@ -63,9 +74,12 @@ export function enqueueablePlan(spec: SweepSpec, plan: SweepPlan): SweepPlanInpu
   return spec.search.kind === 'tpe' ? { ...plan, tpe: { spec: JSON.parse(JSON.stringify(spec)) } } : plan;
 }
 
-async function readSweep(file: string): Promise<{ spec: SweepSpec; plan: SweepPlan }> {
+async function readSweep(
+  file: string,
+  options: SweepSpecOptions,
+): Promise<{ spec: SweepSpec; plan: SweepPlan }> {
   try {
-    const spec = await loadSweepSpec(file);
+    const spec = await loadSweepSpec(file, options);
     return { spec, plan: planSweep(spec) };
   } catch (error) {
     if (error instanceof SweepSpecError)

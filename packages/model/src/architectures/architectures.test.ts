@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { ARCHITECTURE_NAMES } from './architecture-names.js';
 import { buildModel, countParams } from './architectures.js';
 import { ArchitectureSizeError, UnknownArchitectureError } from './errors.js';
+import { minImageSize } from './layouts.js';
 
 beforeAll(async () => {
   await tfc.setBackend('cpu');
@@ -110,6 +111,18 @@ describe('variants', () => {
   test('an image too small for the architecture names the layer that vanishes', () => {
     expect(() => buildModel('mtl-seed', { imageSize: 64 })).toThrow(ArchitectureSizeError);
     expect(() => buildModel('mtl-seed', { imageSize: 64 })).toThrow(/block\d_(conv|pool).*imageSize 64/);
+  });
+
+  test('minImageSize (TF-free, from the layouts) is the smallest size TF.js builds: mtl-seed 93, branches-seed 105', () => {
+    expect(minImageSize('mtl-seed')).toBe(93);
+    expect(minImageSize('branches-seed')).toBe(105);
+    for (const arch of ARCHITECTURE_NAMES) {
+      const min = minImageSize(arch);
+      expect(() => buildModel(arch, { imageSize: min, widthMultiplier: 0.25 })).not.toThrow();
+      expect(() => buildModel(arch, { imageSize: min - 1, widthMultiplier: 0.25 })).toThrow(
+        ArchitectureSizeError,
+      );
+    }
   });
 
   test('bad names and options are rejected', () => {

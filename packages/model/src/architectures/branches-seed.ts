@@ -1,31 +1,9 @@
 import * as tf from '@tensorflow/tfjs-layers';
 import type { ArchitectureOptions } from './architecture-options.js';
 import { LayerFactory } from './layer-factory.js';
+import { type Block, BRANCHES_SEED } from './layouts.js';
 
 type SymbolicTensor = tf.SymbolicTensor;
-/** [filters, kernel, padding, pool size, batch-norm?] per relu conv → (batchnorm) → maxpool block. */
-type Block = readonly [number, number, 'valid' | 'same', number, boolean];
-
-const POSITION: readonly Block[] = [
-  [32, 10, 'valid', 2, false],
-  [64, 3, 'valid', 2, false],
-  [64, 3, 'valid', 2, false],
-  [128, 2, 'valid', 2, false],
-  [32, 3, 'valid', 2, false],
-  [32, 3, 'same', 2, false],
-];
-const SHAPE: readonly Block[] = [
-  [32, 10, 'valid', 4, true],
-  [32, 5, 'valid', 4, true],
-  [32, 2, 'valid', 4, true],
-];
-const COLOUR: readonly Block[] = [
-  [24, 3, 'valid', 2, true],
-  [32, 3, 'valid', 3, true],
-  [32, 3, 'valid', 3, true],
-  [32, 2, 'same', 2, true],
-];
-
 function branch(
   f: LayerFactory,
   input: SymbolicTensor,
@@ -52,17 +30,17 @@ export function buildBranchesSeed(options: ArchitectureOptions): tf.LayersModel 
   const f = new LayerFactory('branches-seed', options);
   const input = tf.input({ name: 'image', shape: [options.imageSize, options.imageSize, 3] });
 
-  let p = branch(f, input, 'position', POSITION);
+  let p = branch(f, input, 'position', BRANCHES_SEED.position);
   p = f.dense(p, 'position_hidden1', 100, 'relu', true);
   p = f.dense(p, 'position_hidden2', 100, 'relu', true);
   const position = f.dense(p, 'position', 2, 'linear', false);
 
-  let s = branch(f, input, 'shape', SHAPE);
+  let s = branch(f, input, 'shape', BRANCHES_SEED.shape);
   s = f.dropout(s, 'shape_dropout', f.dropoutRate('shape', 0));
   s = f.dense(s, 'shape_hidden', 100, 'relu', true);
   const shape = f.dense(s, 'shape', 3, 'softmax', false);
 
-  let c = branch(f, input, 'colour', COLOUR);
+  let c = branch(f, input, 'colour', BRANCHES_SEED.colour);
   c = f.dropout(c, 'colour_dropout', f.dropoutRate('colour', 0));
   c = f.dense(c, 'colour_hidden', 32, 'relu', true);
   const colour = f.dense(c, 'colour', 6, 'softmax', false);

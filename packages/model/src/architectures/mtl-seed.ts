@@ -1,16 +1,7 @@
 import * as tf from '@tensorflow/tfjs-layers';
 import type { ArchitectureOptions } from './architecture-options.js';
 import { LayerFactory } from './layer-factory.js';
-
-/** The shared backbone: [filters, kernel, padding] per conv→batchnorm→relu→maxpool(2) block. */
-const BACKBONE: readonly (readonly [number, number, 'valid' | 'same'])[] = [
-  [32, 10, 'valid'],
-  [64, 3, 'valid'],
-  [64, 3, 'valid'],
-  [128, 2, 'valid'],
-  [32, 3, 'valid'],
-  [64, 3, 'same'],
-];
+import { MTL_SEED_BACKBONE as BACKBONE, MTL_SEED_POSITION_CONV } from './layouts.js';
 
 /**
  * The study's hard-parameter-sharing network (191,747 parameters at 128×128): one backbone, three
@@ -31,7 +22,7 @@ export function buildMtlSeed(options: ArchitectureOptions): tf.LayersModel {
   });
 
   // Position head: one more conv on the shared map, then a small regressor.
-  let p = f.conv(x, 'position_conv', 32, 4, 'same', 'relu');
+  let p = f.conv(x, 'position_conv', ...MTL_SEED_POSITION_CONV, 'same', 'relu');
   p = f.maxPool(p, 'position_pool', 2, 'same');
   p = f.flatten(p, 'position_flatten');
   p = f.dense(p, 'position_hidden', 100, 'relu', true);
