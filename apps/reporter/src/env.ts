@@ -10,6 +10,21 @@ export const reporterEnvSchema = workerEnvSchema.extend({
   REPORTER_HOST: envVariable(z.string().min(1).default('127.0.0.1')),
   /** `off` turns Bull Board (/queues: job payloads, Redis server details) off. Default `on`. */
   REPORTER_BOARD: envVariable(z.enum(['on', 'off']).default('on')),
+  /**
+   * Host names the web app answers besides IP addresses, `localhost` and REPORTER_HOST (comma
+   * separated; e.g. the name a reverse proxy forwards, a compose service's name). Default none.
+   */
+  REPORTER_ALLOWED_HOSTS: envVariable(
+    z
+      .string()
+      .default('')
+      .transform((list) =>
+        list
+          .split(',')
+          .map((host) => host.trim())
+          .filter((host) => host !== ''),
+      ),
+  ),
   /** Port of the web app. Default 8080. */
   REPORTER_PORT: envVariable(z.coerce.number().int().min(0).max(65_535).default(8080)),
 });

@@ -24,6 +24,8 @@ await runWorkerApp('mtl-reporter', readReporterEnv, async ({ env, logger, connec
       layout,
       logger,
       board: env.REPORTER_BOARD === 'on',
+      boundHost: env.REPORTER_HOST,
+      allowedHosts: env.REPORTER_ALLOWED_HOSTS,
     });
     const address = await server.listen({ host: env.REPORTER_HOST, port: env.REPORTER_PORT });
     logger.info(

@@ -40,7 +40,9 @@ import { Queue } from 'bullmq';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { hostAllowed } from './allowed-hosts.js';
 import { reaggregate } from './reporter-worker.js';
+import { openSweepFile, SERVED_EXTENSIONS } from './sweep-files.js';
 
 export interface ReportServerDeps {
   /**
@@ -51,6 +53,13 @@ export interface ReportServerDeps {
   connection: Redis;
   /** Serve Bull Board at /queues (job payloads, Redis server details; read-only). Default true. */
   board?: boolean;
+  /** The address the server listens on, a name the Host header may carry. Default 127.0.0.1. */
+  boundHost?: string;
+  /**
+   * Further names the Host header may carry (REPORTER_ALLOWED_HOSTS), besides IP addresses,
+   * `localhost` and `boundHost`: any other Host answers 421 (against DNS rebinding).
+   */
+  allowedHosts?: readonly string[];
   /** BullMQ key prefix, as the producers use. */
   prefix: string;
   layout: ArtifactLayout;
@@ -76,6 +85,17 @@ const PAGE_CSP =
 export async function createReportServer(deps: ReportServerDeps): Promise<FastifyInstance> {
   // No request log: a page polling every few seconds would flood it; failures are logged below.
   const app = Fastify();
+  const allowedHosts = deps.allowedHosts ?? [];
+  const boundHost = deps.boundHost ?? '127.0.0.1';
+  app.addHook('onRequest', async (request, reply) => {
+    if (!hostAllowed(request.headers.host, boundHost, allowedHosts))
+      return reply.code(421).send({
+        message: `Host ${JSON.stringify(request.headers.host)} is not this server's: add it to REPORTER_ALLOWED_HOSTS`,
+      });
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
   const status = new SweepStatusReader(deps.connection, deps.prefix);
   const queues = Object.values(QUEUES).map((name) =>
     new Queue(name, { connection: deps.connection, prefix: deps.prefix }).on('error', () => {}),
@@ -86,17 +106,31 @@ export async function createReportServer(deps: ReportServerDeps): Promise<Fastif
   });
 
   await app.register(fastifyStatic, { root: [ASSETS_DIR, CHART_JS_DIR], prefix: '/assets/', index: false });
-  await app.register(fastifyStatic, {
-    root: `${deps.layout.root}/sweeps`,
-    prefix: '/artifacts/',
-    decorateReply: false,
-    index: false,
-    dotfiles: 'deny',
+  app.get<{ Params: { sweepId: string; '*': string } }>('/artifacts/:sweepId/*', async (request, reply) => {
+    const file = await openSweepFile(
+      deps.layout.sweepDir(checkId(request.params.sweepId)),
+      request.params['*'],
+    );
+    if (typeof file === 'string')
+      return reply.code(404).send({
+        message:
+          file === 'type'
+            ? `not served: only ${SERVED_EXTENSIONS} files of a sweep's directory`
+            : 'no such file in this sweep',
+      });
+    // Whatever a file holds, it runs nothing here: no sniffing, no script, no same-origin access.
+    reply.header('content-security-policy', 'sandbox').header('content-length', file.size).type(file.type);
+    if (file.download) reply.header('content-disposition', 'attachment');
+    return reply.send(file.stream);
   });
   if (deps.board ?? true) {
     // Bull Board reads Redis on every request: while it does not answer, 503 at once.
     app.addHook('onRequest', async (request, reply) => {
-      if (isBoardPath(request.url) && deps.connection.status !== 'ready')
+      if (!isBoardPath(request.url)) return;
+      // Read-only, whatever the board's own checks: no request but a read reaches it.
+      if (request.method !== 'GET' && request.method !== 'HEAD')
+        return reply.code(405).send({ message: 'the queues board is read-only' });
+      if (deps.connection.status !== 'ready')
         return reply
           .code(503)
           .header('retry-after', '5')
