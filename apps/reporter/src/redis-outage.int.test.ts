@@ -165,6 +165,9 @@ describe('Redis unreachable', () => {
     const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => get(i % 2 ? '/' : '/queues')));
     expect(Math.max(...burst.map((answer) => answer.ms))).toBeLessThan(2_000);
 
+    // What the slowest verb's start-up costs on this machine now (it loads and plans the spec, no
+    // Redis): the 5 s are the time beyond it, so a loaded machine's slow start-up is not counted.
+    const startUp = mtl('sweep', findInRepo('examples/quick.yaml', 'the examples folder'), '--dry-run').ms;
     for (const verb of [
       ['ls'],
       ['status'],
@@ -178,7 +181,7 @@ describe('Redis unreachable', () => {
       expect(result.stderr, verb.join(' ')).toContain(
         `Redis at redis://127.0.0.1:${redisPort} did not answer`,
       );
-      expect(result.ms, verb.join(' ')).toBeLessThan(5_000);
+      expect(result.ms - startUp, verb.join(' ')).toBeLessThan(5_000);
     }
   });
 
