@@ -1,4 +1,4 @@
-import { constants, createReadStream, type ReadStream } from 'node:fs';
+import { constants, type ReadStream } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 
@@ -67,6 +67,8 @@ export async function openSweepFile(sweepDir: string, relative: string): Promise
     type: served.type,
     size: stat.size,
     download: served.download ?? false,
-    stream: createReadStream('', { fd: handle.fd, autoClose: true }),
+    // The handle's own stream closes the handle at its end (a stream over its bare fd would leave the
+    // handle to be closed again when collected: EBADF).
+    stream: handle.createReadStream(),
   };
 }
