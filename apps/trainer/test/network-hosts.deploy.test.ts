@@ -32,20 +32,26 @@ async function until<T>(value: () => T | undefined, timeoutMs: number, what: str
 }
 
 /**
- * Counts the writes of `file` from now on by polling its inode (atomic writes rename a new file into
- * place; the writer here writes at most once a second, far slower than the polling).
+ * Counts the writes of `file` from now on by polling its inode and modification time (a write renames
+ * a new file into place and keeps the old one as `.prev`, so inode numbers alternate and distinct
+ * inodes undercount; the writer here writes at most once a second, far slower than the polling).
  */
 function watchWrites(file: string): { stop(): number } {
-  const seen = new Set<number>();
-  const initial = statSync(file, { throwIfNoEntry: false })?.ino;
+  const version = () => {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    return stat === undefined ? undefined : `${stat.ino}@${stat.mtimeMs}`;
+  };
+  let last = version();
+  let writes = 0;
   const timer = setInterval(() => {
-    const ino = statSync(file, { throwIfNoEntry: false })?.ino;
-    if (ino !== undefined && ino !== initial) seen.add(ino);
+    const now = version();
+    if (now !== undefined && now !== last) writes++;
+    if (now !== undefined) last = now;
   }, 20);
   return {
     stop() {
       clearInterval(timer);
-      return seen.size;
+      return writes;
     },
   };
 }
