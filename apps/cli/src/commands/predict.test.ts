@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { COLOURS, openDataset, SHAPES } from '@repo/dataset';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -68,5 +69,33 @@ describe('mtl predict', () => {
     await writeFile(file, PNG.sync.write(new PNG({ width: 8, height: 8 })));
     expect(await run(['predict', '--model', join(dir, 'run', 'model'), file])).toBe(ExitCode.usage);
     expect(stderr.join('')).toContain(`${file}: is 8×8, the model takes 128×128`);
+  });
+
+  it('refuses a huge PNG from its header, without decoding it', async () => {
+    capture();
+    // A crafted file: the PNG signature and an IHDR chunk saying 16,000×16,000 RGBA, then bytes that
+    // are no image at all. Decoding it (as before) fails on the data; the header alone tells its size.
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(16_000, 0);
+    ihdr.writeUInt32BE(16_000, 4);
+    ihdr.set([8, 6, 0, 0, 0], 8);
+    const chunk = Buffer.concat([Buffer.from([0, 0, 0, 13]), Buffer.from('IHDR', 'latin1'), ihdr]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(chunk.subarray(4)), 0);
+    const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const file = join(dir, 'huge.png');
+    await writeFile(file, Buffer.concat([signature, chunk, crc, Buffer.alloc(1_000, 0xab)]));
+    const started = performance.now();
+    expect(await run(['predict', '--model', join(dir, 'run', 'model'), file])).toBe(ExitCode.usage);
+    expect(stderr.join('')).toContain(`${file}: is 16000×16000, the model takes 128×128`);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('refuses a file that is not a PNG, naming it', async () => {
+    capture();
+    const file = join(dir, 'not.png');
+    await writeFile(file, 'GIF89a, not a PNG');
+    expect(await run(['predict', '--model', join(dir, 'run', 'model'), file])).toBe(ExitCode.usage);
+    expect(stderr.join('')).toContain(`${file}: not a PNG (no PNG signature)`);
   });
 });

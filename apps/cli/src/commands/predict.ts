@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { PNG } from 'pngjs';
 import { readEnv } from '../env.js';
 import { UsageError } from '../errors.js';
+import { readPngSize } from './png-header.js';
 
 interface PredictOptions {
   model: string;
@@ -43,8 +44,24 @@ export function predictCommand(): Command {
     });
 }
 
-/** The PNG's pixels as uint8 RGB (alpha dropped). Shape: [size, size, 3]. */
+/**
+ * The PNG's pixels as uint8 RGB (alpha dropped). Shape: [size, size, 3]. Its size is read from its
+ * header first: an image of another size is refused before anything is decoded (a 16,000×16,000
+ * one took 30 s and 2.6 GB to decode only to be refused).
+ */
 async function readRgb(file: string, size: number): Promise<Uint8Array> {
+  let header: Awaited<ReturnType<typeof readPngSize>>;
+  try {
+    header = await readPngSize(resolve(file));
+  } catch (error) {
+    throw new UsageError(
+      `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+  if ('notPng' in header) throw new UsageError(`${file}: not a PNG (${header.notPng})`);
+  if (header.width !== size || header.height !== size) {
+    throw new UsageError(`${file}: is ${header.width}×${header.height}, the model takes ${size}×${size}`);
+  }
   let png: PNG;
   try {
     png = PNG.sync.read(await readFile(resolve(file)));
