@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { replaceBusyChildren } from './busy-sandbox.js';
 import { watchLeases } from './lease-watchdog.js';
+import { logUnrecordedFailures } from './unrecorded-failures.js';
 
 export interface TrainerWorkerDeps {
   /** A worker connection (`maxRetriesPerRequest: null`); stays the caller's. */
@@ -75,6 +76,7 @@ export async function createTrainerWorker(deps: TrainerWorkerDeps): Promise<Trai
   worker.on('failed', (job, error) =>
     logger.error({ jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'trial failed'),
   );
+  logUnrecordedFailures(worker, { connection: deps.connection, logger });
   const stopWatching = watchLeases(worker, deps.lockDuration ?? 30_000, logger);
   await warmUpSandbox(worker, processorFile);
   replaceBusyChildren(worker['childPool'], logger);
