@@ -90,6 +90,8 @@ describe('fast wasm kernels match the cpu backend', () => {
   test.each([
     { size: 2, stride: 2, pad: 'valid' as const, h: 7, w: 9 },
     { size: 2, stride: 2, pad: 'same' as const, h: 7, w: 9 },
+    { size: 2, stride: 2, pad: 'valid' as const, h: 8, w: 6 },
+    { size: 2, stride: 2, pad: 'same' as const, h: 6, w: 5 },
     { size: 3, stride: 3, pad: 'valid' as const, h: 10, w: 11 },
     { size: 4, stride: 4, pad: 'valid' as const, h: 13, w: 12 },
     { size: 3, stride: 2, pad: 'same' as const, h: 9, w: 8 },

@@ -45,6 +45,79 @@ function routeDisjoint(
   }
 }
 
+/**
+ * 2×2 windows at stride 2 with no padding above or left (the architectures' pools, valid or same):
+ * as `routeDisjoint`, with the four pixels of a whole window tested in row-major order without
+ * loops or index arithmetic per pixel; windows clipped by the bottom or right edge go the general way.
+ * dx must be zero on entry.
+ */
+function routePairs(
+  x: Float32Array,
+  y: Float32Array,
+  g: Float32Array,
+  dx: Float32Array,
+  info: PoolInfo,
+): void {
+  const { batchSize, inHeight: h, inWidth: w, inChannels: c, outHeight, outWidth } = info;
+  const fullRows = Math.min(outHeight, h >> 1);
+  const fullCols = Math.min(outWidth, w >> 1);
+  const rowStep = w * c;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oy = 0; oy < fullRows; oy++) {
+      let o = (b * outHeight + oy) * outWidth * c;
+      let p = (b * h + 2 * oy) * rowStep;
+      for (let ox = 0; ox < fullCols; ox++, o += c, p += 2 * c) {
+        for (let ch = 0; ch < c; ch++) {
+          const max = y[o + ch] as number;
+          const grad = g[o + ch] as number;
+          const i = p + ch;
+          let at = i;
+          if (x[i] !== max) {
+            if (x[i + c] === max) at = i + c;
+            else if (x[i + rowStep] === max) at = i + rowStep;
+            else if (x[i + rowStep + c] === max) at = i + rowStep + c;
+            else continue; // NaN: no pixel equals it, as in routeDisjoint
+          }
+          dx[at] = grad;
+        }
+      }
+    }
+  }
+  if (fullRows < outHeight || fullCols < outWidth) routeEdges(x, y, g, dx, info, fullRows, fullCols);
+}
+
+/** The windows of `routePairs` beyond its whole ones (last row or column clipped by the edge). */
+function routeEdges(
+  x: Float32Array,
+  y: Float32Array,
+  g: Float32Array,
+  dx: Float32Array,
+  info: PoolInfo,
+  fullRows: number,
+  fullCols: number,
+): void {
+  const { batchSize, inHeight: h, inWidth: w, inChannels: c, outHeight, outWidth } = info;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let ox = oy < fullRows ? fullCols : 0; ox < outWidth; ox++) {
+        const o = ((b * outHeight + oy) * outWidth + ox) * c;
+        for (let ch = 0; ch < c; ch++) {
+          const max = y[o + ch] as number;
+          window: for (let row = 2 * oy; row < Math.min(h, 2 * oy + 2); row++) {
+            for (let col = 2 * ox; col < Math.min(w, 2 * ox + 2); col++) {
+              const p = ((b * h + row) * w + col) * c + ch;
+              if (x[p] === max) {
+                dx[p] = g[o + ch] as number;
+                break window;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 /** Any windows: track each window's first maximum, then add its gradient there. dx must be zero. */
 function routeGeneral(x: Float32Array, g: Float32Array, dx: Float32Array, info: PoolInfo): void {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
@@ -107,10 +180,19 @@ function maxPoolGrad(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const x = backend.typedArrayFromHeap(input) as Float32Array;
   const g = backend.typedArrayFromHeap(dy) as Float32Array;
   const dx = backend.typedArrayFromHeap(out) as Float32Array;
-  dx.fill(0);
   const disjoint =
     info.strideHeight >= info.effectiveFilterHeight && info.strideWidth >= info.effectiveFilterWidth;
-  if (disjoint && output !== undefined) {
+  const pairs =
+    info.strideHeight === 2 &&
+    info.strideWidth === 2 &&
+    info.effectiveFilterHeight === 2 &&
+    info.effectiveFilterWidth === 2 &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0;
+  dx.fill(0);
+  if (pairs && output !== undefined) {
+    routePairs(x, backend.typedArrayFromHeap(output) as Float32Array, g, dx, info);
+  } else if (disjoint && output !== undefined) {
     routeDisjoint(x, backend.typedArrayFromHeap(output) as Float32Array, g, dx, info);
   } else {
     routeGeneral(x, g, dx, info);
