@@ -1,6 +1,7 @@
 import { ExitCode } from '@repo/cli/errors';
 import { describe, expect, it, vi } from 'vitest';
 import { runBench } from './run-bench.js';
+import { findTorch } from './torch-train.js';
 
 describe('mtl-bench train', () => {
   it('prints the parameter count, the backend and the median images/s', async () => {
@@ -18,6 +19,7 @@ describe('mtl-bench train', () => {
       '2',
       '--warmup',
       '1',
+      '--no-torch',
     ];
     expect(await runBench(argv)).toBe(ExitCode.ok);
     const printed = out.mock.calls.join('');
@@ -32,7 +34,7 @@ describe('mtl-bench train', () => {
   it('--width scales the architecture it times', async () => {
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const argv = ['train', '--backend', 'wasm', '--size', '96', '--batch', '2', '--steps', '1'];
+    const argv = ['train', '--backend', 'wasm', '--size', '96', '--batch', '2', '--steps', '1', '--no-torch'];
     expect(await runBench([...argv, '--width', '0.5'])).toBe(ExitCode.ok);
     const params = Number(
       /^mtl-seed ×0\.5: ([\d,]+) params/.exec(out.mock.calls.join(''))?.[1]?.replace(/,/g, ''),
@@ -40,6 +42,47 @@ describe('mtl-bench train', () => {
     expect(params).toBeGreaterThan(0);
     expect(params).toBeLessThan(191_747 / 2);
   });
+
+  it('puts PyTorch beside wasm when a Python imports torch, and says why not when none does', async () => {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const argv = [
+      'train',
+      '--backend',
+      'wasm',
+      '--size',
+      '96',
+      '--batch',
+      '2',
+      '--steps',
+      '1',
+      '--warmup',
+      '0',
+    ];
+    expect(await runBench([...argv, '--python', '/nonexistent/python3'])).toBe(ExitCode.ok);
+    expect(err.mock.calls.join('')).toContain(
+      'PyTorch side-by-side skipped: no Python with torch (tried /nonexistent/python3;',
+    );
+    expect(out.mock.calls.join('')).toMatch(/^mtl-seed: 191,747 params, backend wasm, 1 thread\n/);
+
+    out.mockClear();
+    const torch = await findTorch();
+    expect(await runBench([...argv, '--rounds', '1'])).toBe(ExitCode.ok);
+    const printed = out.mock.calls.join('');
+    if ('missing' in torch) {
+      // No torch here (Debian: python3-torch): the plain wasm figure, as with --no-torch.
+      expect(printed).toMatch(/^mtl-seed: 191,747 params, backend wasm, 1 thread\n/);
+      return;
+    }
+    expect(printed).toMatch(
+      new RegExp(
+        `^mtl-seed: 191,747 params, backend wasm, pytorch ${torch.version.replace(/[.+]/g, '\\$&')} beside it`,
+      ),
+    );
+    expect(printed).toMatch(
+      /\n {2}1 thread\(s\): wasm [\d.]+ images\/s; pytorch \S+ [\d.]+ images\/s; wasm ÷ pytorch [\d.]+\n/,
+    );
+  }, 120_000);
 
   it('rejects an unknown architecture with a usage error', async () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);

@@ -14,6 +14,7 @@ import {
   measureTrainingThroughput,
 } from '@repo/model';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { findTorch, measureTorch, type RoundResult } from './torch-train.js';
 
 interface BenchTrainOptions {
   arch: ArchitectureName;
@@ -25,23 +26,19 @@ interface BenchTrainOptions {
   backend?: BackendPreference;
   threads: number[];
   rounds: number;
+  /** false with `--no-torch`. */
+  torch: boolean;
+  python?: string;
   json?: boolean;
-}
-
-/** What one measuring process reports with `--json`: every timed step of one thread count. */
-interface RoundResult {
-  backend: string;
-  threads: number | null;
-  params: number;
-  stepSeconds: number[];
 }
 
 const execFileAsync = promisify(execFile);
 
 /**
  * `mtl-bench train`: images/s of full training steps of one architecture (median after warm-up).
- * With several `--threads` counts, a process per count and round, the counts alternating, so that
- * each sees the same load; medians over every timed step of a count, and each count's ratio to the first.
+ * With several `--threads` counts, or PyTorch beside it (mtl-seed, when a Python imports torch), a
+ * process per count, backend and round, the order alternating, so that each sees the same load;
+ * medians over every timed step of a count, each count's ratio to the first, and wasm ÷ PyTorch.
  */
 export function benchTrainCommand(): Command {
   return new Command('train')
@@ -64,9 +61,16 @@ export function benchTrainCommand(): Command {
       [1],
     )
     .option('--rounds <n>', 'rounds of --steps per thread count when comparing', intOption(1, 100), 3)
+    .option('--no-torch', 'no PyTorch side-by-side (default: beside mtl-seed when a Python imports torch)')
+    .option('--python <path>', 'the Python with torch (default: python3, then /usr/bin/python3)')
     .addOption(new Option('--json', 'print one JSON line of the step times (one thread count)').hideHelp())
     .action(async (options: BenchTrainOptions) => {
-      if (options.threads.length > 1) return compareThreads(options);
+      const side = options.torch && !options.json && options.arch === 'mtl-seed';
+      const torch = side ? await findTorch(options.python) : undefined;
+      if (torch !== undefined && 'missing' in torch)
+        process.stderr.write(`  PyTorch side-by-side skipped: ${torch.missing}\n`);
+      const python = torch !== undefined && 'python' in torch ? torch.python : undefined;
+      if (options.threads.length > 1 || python !== undefined) return compareThreads(options, python);
       const threads = options.threads[0] ?? 1;
       const backend = await initBackend(options.backend ?? readEnv().MTL_BACKEND, { threads });
       const result = measureTrainingThroughput({
@@ -105,39 +109,68 @@ export function benchTrainCommand(): Command {
     });
 }
 
-/** Alternates one measuring process per thread count, round by round (order flipped each round). */
-async function compareThreads(options: BenchTrainOptions): Promise<void> {
-  const entry = fileURLToPath(new URL('./main.js', import.meta.url));
-  const steps = new Map<number, number[]>(options.threads.map((n) => [n, []]));
+/**
+ * Alternates one measuring process per thread count (and, with `python`, a PyTorch one beside each),
+ * round by round, the order flipped each round.
+ */
+async function compareThreads(options: BenchTrainOptions, python?: string): Promise<void> {
+  const entry = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+  const wasmSteps = new Map<number, number[]>(options.threads.map((n) => [n, []]));
+  const torchSteps = new Map<number, number[]>(options.threads.map((n) => [n, []]));
   const loads: number[] = [];
   let first: RoundResult | undefined;
+  let torchName: string | undefined;
   for (let round = 1; round <= options.rounds; round++) {
     const order = round % 2 === 1 ? options.threads : [...options.threads].reverse();
     for (const threads of order) {
-      loads.push(loadavg()[0] ?? 0);
-      const result = await measureInChild(entry, options, threads);
-      first ??= result;
-      if (result.threads !== null && result.threads !== threads)
-        process.stderr.write(`  note: ${threads} threads asked, the pool holds ${result.threads}\n`);
-      steps.get(threads)?.push(...result.stepSeconds);
-      const rate = options.batch / median(result.stepSeconds);
-      process.stderr.write(`  round ${round}, ${threads} thread(s): ${rate.toFixed(1)} images/s\n`);
+      const sides = python === undefined ? ['wasm'] : round % 2 === 1 ? ['wasm', 'torch'] : ['torch', 'wasm'];
+      for (const side of sides) {
+        loads.push(loadavg()[0] ?? 0);
+        const result =
+          side === 'wasm'
+            ? await measureInChild(entry, options, threads)
+            : await measureTorch(python ?? 'python3', torchStep(options, threads));
+        if (side === 'wasm') first ??= result;
+        else torchName ??= result.backend;
+        if (result.threads !== null && result.threads !== threads)
+          process.stderr.write(
+            `  note: ${threads} threads asked, ${result.backend} holds ${result.threads}\n`,
+          );
+        (side === 'wasm' ? wasmSteps : torchSteps).get(threads)?.push(...result.stepSeconds);
+        const rate = options.batch / median(result.stepSeconds);
+        process.stderr.write(
+          `  round ${round}, ${threads} thread(s), ${result.backend}: ${rate.toFixed(1)} images/s\n`,
+        );
+      }
     }
   }
-  const rates = options.threads.map((n) => options.batch / median(steps.get(n) ?? []));
-  const base = rates[0] ?? Number.NaN;
+  const rate = (steps: Map<number, number[]>, n: number) => options.batch / median(steps.get(n) ?? []);
   const lines = options.threads.map((n, i) => {
-    const rate = rates[i] ?? Number.NaN;
-    const ratio = i === 0 ? '' : `  ×${(rate / base).toFixed(2)} of ${options.threads[0]} thread(s)`;
-    return `${String(n).padStart(3)} thread(s): ${rate.toFixed(1)} images/s${ratio}`;
+    const wasm = rate(wasmSteps, n);
+    const base = options.threads[0] ?? 1;
+    const ratio = (steps: Map<number, number[]>) =>
+      i === 0 ? '' : ` ×${(rate(steps, n) / rate(steps, base)).toFixed(2)} of ${base} thread(s)`;
+    const torch =
+      python === undefined
+        ? ''
+        : `; ${torchName ?? 'pytorch'} ${rate(torchSteps, n).toFixed(1)} images/s${ratio(torchSteps)}; ` +
+          `wasm ÷ pytorch ${(wasm / rate(torchSteps, n)).toFixed(2)}`;
+    return `${String(n).padStart(3)} thread(s): wasm ${wasm.toFixed(1)} images/s${ratio(wasmSteps)}${torch}`;
   });
+  const beside =
+    python === undefined ? '' : `, ${torchName ?? 'pytorch'} beside it (same model, batch and step, CPU)`;
   process.stdout.write(
-    `${title(options, first?.params ?? 0)}, backend ${first?.backend ?? '?'}\n` +
+    `${title(options, first?.params ?? 0)}, backend ${first?.backend ?? '?'}${beside}\n` +
       `${lines.join('\n')}\n` +
-      `(medians of ${options.rounds} × ${options.steps} steps a count, each round a fresh process after ` +
-      `${options.warmup} warm-up, counts alternating; batch ${options.batch}, ${options.size}×${options.size}; ` +
-      `load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})\n`,
+      `(medians of ${options.rounds} × ${options.steps} steps a count${python === undefined ? '' : ' and backend'}, ` +
+      `each round a fresh process after ${options.warmup} warm-up, order alternating; batch ${options.batch}, ` +
+      `${options.size}×${options.size}; load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})\n`,
   );
+}
+
+function torchStep(options: BenchTrainOptions, threads: number) {
+  const { size, batch, width, steps, warmup } = options;
+  return { threads, size, batch, width, steps, warmup };
 }
 
 async function measureInChild(
