@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { benchAggregateCommand } from './bench-aggregate.js';
 import { benchGenerateCommand } from './bench-generate.js';
-import { benchQualityCommand } from './bench-quality.js';
 import { benchQueueCommand } from './bench-queue.js';
 import { benchReportCommand } from './bench-report.js';
 import { benchStartupCommand } from './bench-startup.js';
@@ -16,7 +15,6 @@ export function createBenchProgram(): Command {
     .exitOverride();
   bench.addCommand(benchAggregateCommand());
   bench.addCommand(benchGenerateCommand());
-  bench.addCommand(benchQualityCommand());
   bench.addCommand(benchQueueCommand());
   bench.addCommand(benchReportCommand());
   bench.addCommand(benchStartupCommand());

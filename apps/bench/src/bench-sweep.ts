@@ -23,7 +23,7 @@ import {
 } from '@repo/contracts';
 import { datasetSpecSchema } from '@repo/dataset';
 import { mean, median } from '@repo/metrics';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 
 interface BenchSweepOptions {
   trials: number;
@@ -38,14 +38,9 @@ interface BenchSweepOptions {
   backend: string;
 }
 
-/** Trainer processes and the wasm threads each trains with (`TRAINER_THREADS`). */
-export interface Layout {
-  processes: number;
-  threads: number;
-}
-
-interface SweepRun extends Layout {
+interface SweepRun {
   round: number;
+  processes: number;
   seconds: number;
   trialsPerHour: number;
   /** Mean wall time of a trial inside its sandbox (loading, training, evaluating, recording). */
@@ -54,8 +49,8 @@ interface SweepRun extends Layout {
 }
 
 /**
- * `mtl-bench sweep`: the same sweep with 1 and with 2 trainer processes, and with 1 process of
- * 2 threads, in rounds; trials/hour, the median speed-up, and processes against threads on the same cores.
+ * `mtl-bench sweep`: the same sweep with 1 and with 2 trainer processes, in rounds; trials/hour and
+ * the median speed-up.
  */
 export function benchSweepCommand(): Command {
   return new Command('sweep')
@@ -67,15 +62,11 @@ export function benchSweepCommand(): Command {
     .option('--test <n>', 'test images', intOption(1), 100)
     .option('--epochs <n>', 'epochs per trial', intOption(1, 1000), 2)
     .option('--width <x>', 'width multiplier of mtl-seed', numberOption(0.05, 8), 0.5)
-    .option(
-      '--processes <list>',
-      'trainer layouts to compare, comma-separated: N processes, or NxT (N processes of T wasm threads)',
-      '1,2,1x2',
-    )
+    .option('--processes <list>', 'trainer process counts to compare, comma-separated', '1,2')
     .option('--redis <url>', 'Redis URL', process.env.REDIS_URL || 'redis://127.0.0.1:6379')
     .option('--backend <name>', 'MTL_BACKEND of the trainers', process.env.MTL_BACKEND || 'auto')
     .action(async (options: BenchSweepOptions) => {
-      const layouts = parseLayouts(options.processes);
+      const counts = options.processes.split(',').map((part) => intOption(1, 64)(part.trim()));
       workerEntry('generator');
       workerEntry('trainer');
       const artifacts = await mkdtemp(join(tmpdir(), 'mtl-bench-sweep-'));
@@ -100,13 +91,13 @@ export function benchSweepCommand(): Command {
         await generate(producer, dataset, env);
         const runs: SweepRun[] = [];
         for (let round = 1; round <= options.rounds; round++) {
-          for (const layout of roundOrder(layouts, round)) {
-            const run = await runSweep(producer, options, dataset, { round, ...layout }, env);
+          for (const processes of roundOrder(counts, round)) {
+            const run = await runSweep(producer, options, dataset, { round, processes }, env);
             runs.push(run);
             report(run);
           }
         }
-        for (const line of [...speedUpLines(runs), ...layoutLines(runs)]) process.stdout.write(`${line}\n`);
+        for (const line of speedUpLines(runs)) process.stdout.write(`${line}\n`);
       } finally {
         await producer.obliterate();
         await producer.close();
@@ -137,10 +128,10 @@ async function runSweep(
   producer: PipelineProducer,
   options: BenchSweepOptions,
   dataset: SweepPlanInput['dataset'],
-  { round, processes, threads }: Layout & { round: number },
+  { round, processes }: { round: number; processes: number },
   env: Record<string, string>,
 ): Promise<SweepRun> {
-  const sweepId = `bench-r${round}-p${processes}-t${threads}`;
+  const sweepId = `bench-r${round}-p${processes}`;
   const plan: SweepPlanInput = {
     sweepId,
     dataset,
@@ -155,8 +146,7 @@ async function runSweep(
       seed: i + 1,
     })),
   };
-  const trainerEnv = { ...env, TRAINER_THREADS: String(threads) };
-  const trainers = Array.from({ length: processes }, () => startApp('trainer', trainerEnv));
+  const trainers = Array.from({ length: processes }, () => startApp('trainer', env));
   try {
     await allReady(trainers);
     const started = performance.now();
@@ -172,7 +162,6 @@ async function runSweep(
     return {
       round,
       processes,
-      threads,
       seconds,
       trialsPerHour: (options.trials / seconds) * 3600,
       trialMs: mean(summaries.map((summary) => summary.durationMs)),
@@ -190,7 +179,7 @@ function report(run: SweepRun): void {
     run.summaries.length;
   const peak = Math.max(...run.summaries.map((s) => s.peakRssMiB));
   process.stdout.write(
-    `round ${run.round}, ${layoutName(run)}: ${run.summaries.length} trials in ${run.seconds.toFixed(1)} s = ` +
+    `round ${run.round}, ${run.processes} trainer process(es): ${run.summaries.length} trials in ${run.seconds.toFixed(1)} s = ` +
       `${Math.round(run.trialsPerHour)} trials/h; per trial: ${Math.round(mean(run.summaries.map((s) => s.trainMs)))} ms ` +
       `training, ${Math.round(outside)} ms loading/evaluating/recording, ${Math.round(pipeline)} ms outside the ` +
       `trial (queue; a core idle at the end); ${(mean(run.summaries.map((s) => s.cpuMs)) / 1000).toFixed(1)} CPU s; ` +
@@ -199,59 +188,11 @@ function report(run: SweepRun): void {
 }
 
 /**
- * The layouts (process counts) in the order round `round` runs them: reversed every other round, so a
- * drift in the machine's speed (other tenants, thermal) does not always favour the same one.
+ * The process counts in the order round `round` runs them: reversed every other round, so a drift in
+ * the machine's speed (other tenants, thermal) does not always favour the same count.
  */
-export function roundOrder<T>(counts: readonly T[], round: number): T[] {
+export function roundOrder(counts: readonly number[], round: number): number[] {
   return round % 2 === 1 ? [...counts] : [...counts].reverse();
-}
-
-/** `--processes`: "1,2,1x2" → 1 × 1, 2 × 1, 1 × 2 (processes × threads), each once. */
-export function parseLayouts(list: string): Layout[] {
-  const layouts = list.split(',').map((part) => {
-    const [processes, threads = '1', ...rest] = part.trim().toLowerCase().split('x');
-    if (rest.length > 0) throw new InvalidArgumentError(`expected N or NxT, got "${part}"`);
-    return { processes: intOption(1, 64)(processes ?? ''), threads: intOption(1, 64)(threads) };
-  });
-  const names = layouts.map(layoutName);
-  if (new Set(names).size !== names.length) throw new InvalidArgumentError(`each layout once, got "${list}"`);
-  return layouts;
-}
-
-function layoutName({ processes, threads }: Layout): string {
-  const trainers = `${processes} trainer process${processes === 1 ? '' : 'es'}`;
-  return threads === 1 ? trainers : `${trainers} × ${threads} threads`;
-}
-
-/**
- * Processes against threads on the same cores: each round's trials/h of N single-thread processes
- * divided by that of each layout with threads whose processes × threads is N, and the median.
- */
-export function layoutLines(
-  runs: readonly Pick<SweepRun, 'round' | 'processes' | 'threads' | 'trialsPerHour' | 'trialMs'>[],
-): string[] {
-  const threaded = [...new Map(runs.filter((r) => r.threads > 1).map((r) => [layoutName(r), r])).values()];
-  return threaded.flatMap((layout) => {
-    const cores = layout.processes * layout.threads;
-    const ratios: number[] = [];
-    const trials: number[] = [];
-    for (const run of runs) {
-      if (run.processes !== layout.processes || run.threads !== layout.threads) continue;
-      const same = runs.find((o) => o.round === run.round && o.threads === 1 && o.processes === cores);
-      const alone = runs.find((o) => o.round === run.round && o.threads === 1 && o.processes === 1);
-      if (same) ratios.push(same.trialsPerHour / run.trialsPerHour);
-      if (alone) trials.push(alone.trialMs / run.trialMs);
-    }
-    if (ratios.length === 0) return [];
-    const list = (values: number[]) => values.map((value) => `${value.toFixed(2)}×`).join(', ');
-    return [
-      `${layoutName({ processes: cores, threads: 1 })} against ${layoutName(layout)}: median ` +
-        `${median(ratios).toFixed(2)}× the trials/h over ${ratios.length} round(s) (${list(ratios)})` +
-        (trials.length === 0
-          ? ''
-          : `; a trial ran ${list(trials)} as fast with ${layout.threads} threads as with 1`),
-    ];
-  });
 }
 
 /**
@@ -261,17 +202,11 @@ export function layoutLines(
  * leaves with no pipeline overhead at all, so the queue's share of any gap shows.
  */
 export function speedUpLines(
-  runs: readonly (Pick<SweepRun, 'round' | 'processes' | 'trialsPerHour' | 'trialMs'> & {
-    threads?: number;
-  })[],
+  runs: readonly Pick<SweepRun, 'round' | 'processes' | 'trialsPerHour' | 'trialMs'>[],
 ): string[] {
   const byCount = new Map<number, { speedUp: number; slowdown: number; ceiling: number }[]>();
   for (const run of runs) {
-    // Single-thread processes only: layouts with threads have their own comparison (layoutLines).
-    if ((run.threads ?? 1) !== 1) continue;
-    const base = runs.find(
-      (other) => other.round === run.round && other.processes === 1 && (other.threads ?? 1) === 1,
-    );
+    const base = runs.find((other) => other.round === run.round && other.processes === 1);
     if (!base || run === base) continue;
     const slowdown = run.trialMs / base.trialMs;
     byCount.set(run.processes, [
