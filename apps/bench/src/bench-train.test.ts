@@ -3,25 +3,25 @@ import { describe, expect, it, vi } from 'vitest';
 import { runBench } from './run-bench.js';
 import { findTorch } from './torch-train.js';
 
+/** `train` on wasm at 96×96, batch 2: small enough for a test. */
+const trainArgs = (steps: number, ...extra: string[]) => [
+  'train',
+  '--backend',
+  'wasm',
+  '--size',
+  '96',
+  '--batch',
+  '2',
+  '--steps',
+  String(steps),
+  ...extra,
+];
+
 describe('mtl-bench train', () => {
   it('prints the parameter count, the backend and the median images/s', async () => {
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const argv = [
-      'train',
-      '--backend',
-      'wasm',
-      '--size',
-      '96',
-      '--batch',
-      '2',
-      '--steps',
-      '2',
-      '--warmup',
-      '1',
-      '--no-torch',
-    ];
-    expect(await runBench(argv)).toBe(ExitCode.ok);
+    expect(await runBench(trainArgs(2, '--warmup', '1', '--no-torch'))).toBe(ExitCode.ok);
     const printed = out.mock.calls.join('');
     expect(printed).toMatch(/^mtl-seed: 191,747 params, backend wasm, 1 thread\n/);
     expect(printed).toMatch(/\n\d+\.\d images\/s \(median of 2 steps after 1 warm-up, batch 2, 96×96/);
@@ -34,8 +34,7 @@ describe('mtl-bench train', () => {
   it('--width scales the architecture it times', async () => {
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const argv = ['train', '--backend', 'wasm', '--size', '96', '--batch', '2', '--steps', '1', '--no-torch'];
-    expect(await runBench([...argv, '--width', '0.5'])).toBe(ExitCode.ok);
+    expect(await runBench(trainArgs(1, '--no-torch', '--width', '0.5'))).toBe(ExitCode.ok);
     const params = Number(
       /^mtl-seed ×0\.5: ([\d,]+) params/.exec(out.mock.calls.join(''))?.[1]?.replace(/,/g, ''),
     );
@@ -46,19 +45,7 @@ describe('mtl-bench train', () => {
   it('puts PyTorch beside wasm when a Python imports torch, and says why not when none does', async () => {
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const argv = [
-      'train',
-      '--backend',
-      'wasm',
-      '--size',
-      '96',
-      '--batch',
-      '2',
-      '--steps',
-      '1',
-      '--warmup',
-      '0',
-    ];
+    const argv = trainArgs(1, '--warmup', '0');
     expect(await runBench([...argv, '--python', '/nonexistent/python3'])).toBe(ExitCode.ok);
     expect(err.mock.calls.join('')).toContain(
       'PyTorch side-by-side skipped: no Python with torch (tried /nonexistent/python3;',
