@@ -31,6 +31,32 @@ describe('mtl-bench train', () => {
     ).toHaveLength(2);
   });
 
+  it("--params prints every architecture's parameters and the three single-task models against mtl-seed", async () => {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    expect(await runBench(['train', '--backend', 'wasm', '--params'])).toBe(ExitCode.ok);
+    const printed = out.mock.calls.join('');
+    const counts = Object.fromEntries(
+      [...printed.matchAll(/^([a-z-]+) +([\d,]+)$/gm)].map(([, arch, n]) => [
+        arch,
+        Number(n?.replace(/,/g, '')),
+      ]),
+    );
+    expect(Object.keys(counts)).toEqual([
+      'mtl-seed',
+      'branches-seed',
+      'stl-position',
+      'stl-shape',
+      'stl-colour',
+    ]);
+    expect(counts['mtl-seed']).toBe(191_747);
+    expect(counts['branches-seed']).toBe(231_995);
+    const single = (counts['stl-position'] ?? 0) + (counts['stl-shape'] ?? 0) + (counts['stl-colour'] ?? 0);
+    expect(printed).toContain(
+      `the three single-task models together: ${single.toLocaleString('en-US')} (${(single / 191_747).toFixed(2)}× mtl-seed's 191,747, ${(single - 191_747).toLocaleString('en-US')} more)`,
+    );
+    expect(single).toBeGreaterThan(191_747);
+  });
+
   it('--width scales the architecture it times', async () => {
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);

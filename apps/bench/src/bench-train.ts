@@ -10,8 +10,11 @@ import {
   BACKEND_PREFERENCES,
   type BackendPreference,
   backendThreads,
+  buildModel,
+  countParams,
   initBackend,
   measureTrainingThroughput,
+  SINGLE_TASK_ARCHITECTURE_NAMES,
 } from '@repo/model';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { findTorch, measureTorch, type RoundResult } from './torch-train.js';
@@ -30,6 +33,7 @@ interface BenchTrainOptions {
   torch: boolean;
   python?: string;
   json?: boolean;
+  params?: boolean;
 }
 
 const execFileAsync = promisify(execFile);
@@ -63,8 +67,17 @@ export function benchTrainCommand(): Command {
     .option('--rounds <n>', 'rounds of --steps per thread count when comparing', intOption(1, 100), 3)
     .option('--no-torch', 'no PyTorch side-by-side (default: beside mtl-seed when a Python imports torch)')
     .option('--python <path>', 'the Python with torch (default: python3, then /usr/bin/python3)')
+    .option(
+      '--params',
+      'print the parameter count of every architecture (single-task baselines too) at --size and --width, then exit',
+    )
     .addOption(new Option('--json', 'print one JSON line of the step times (one thread count)').hideHelp())
     .action(async (options: BenchTrainOptions) => {
+      if (options.params) {
+        await initBackend(options.backend ?? readEnv().MTL_BACKEND);
+        process.stdout.write(parameterCounts(options.size, options.width));
+        return;
+      }
       const side = options.torch && !options.json && options.arch === 'mtl-seed';
       const torch = side ? await findTorch(options.python) : undefined;
       if (torch !== undefined && 'missing' in torch)
@@ -205,6 +218,32 @@ function threadList(value: string): number[] {
   if (new Set(counts).size !== counts.length)
     throw new InvalidArgumentError(`each thread count once, got "${value}"`);
   return counts;
+}
+
+/**
+ * Each architecture's parameters, then the three single-task baselines together against mtl-seed:
+ * the study's claim is one shared model in place of three.
+ */
+function parameterCounts(imageSize: number, widthMultiplier: number): string {
+  const count = (arch: string) => {
+    const model = buildModel(arch, { imageSize, widthMultiplier, seed: 1 });
+    const params = countParams(model);
+    model.dispose();
+    return params;
+  };
+  const names = [...ARCHITECTURE_NAMES, ...SINGLE_TASK_ARCHITECTURE_NAMES];
+  const counts = new Map(names.map((arch) => [arch, count(arch)]));
+  const width = Math.max(...names.map((arch) => arch.length));
+  const format = (n: number) => n.toLocaleString('en-US');
+  const lines = names.map((arch) => `${arch.padEnd(width)}  ${format(counts.get(arch) ?? 0).padStart(9)}`);
+  const single = SINGLE_TASK_ARCHITECTURE_NAMES.reduce((sum, arch) => sum + (counts.get(arch) ?? 0), 0);
+  const shared = counts.get('mtl-seed') ?? 0;
+  return (
+    `parameters at ${imageSize}×${imageSize}${widthMultiplier === 1 ? '' : `, width ×${widthMultiplier}`}\n` +
+    `${lines.join('\n')}\n` +
+    `the three single-task models together: ${format(single)} (${(single / shared).toFixed(2)}× mtl-seed's ${format(shared)}, ` +
+    `${format(single - shared)} more)\n`
+  );
 }
 
 function title(options: BenchTrainOptions, params: number): string {

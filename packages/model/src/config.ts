@@ -5,6 +5,10 @@ export {
   ARCHITECTURE_NAMES,
   type ArchitectureName,
   isArchitectureName,
+  isSingleTaskArchitectureName,
+  SINGLE_TASK_ARCHITECTURE_NAMES,
+  SINGLE_TASK_ARCHITECTURES,
+  type SingleTaskArchitectureName,
 } from './architectures/architecture-names.js';
 export {
   type ArchitectureOptions,
@@ -41,6 +45,7 @@ export {
 export {
   LOSS_WEIGHTS_SHORTHAND,
   parseTrialConfig,
+  singleTaskRefusal,
   type TrialSetup,
   weightingProblem,
 } from './trial-config.js';

@@ -43,6 +43,7 @@ describe('parseTrialConfig', () => {
     [{ arch: 'mtl-seed', lossWeighting: { kind: 'pcgrad' } }, 'lossWeighting.kind'],
     [{ arch: 'branches-seed', lossWeighting: { kind: 'gradnorm' } }, 'lossWeighting.kind'],
     [{ arch: 'nope' }, 'arch'],
+    [{ arch: 'stl-shape' }, 'arch'],
     [{ arch: 'mtl-seed', learningRate: -1 }, 'learningRate'],
     [{ arch: 'mtl-seed', batchSize: 16, bogus: 1 }, 'bogus'],
     [{ arch: 'mtl-seed', earlyStopping: { patience: 'x' } }, 'earlyStopping.patience'],
@@ -54,5 +55,11 @@ describe('parseTrialConfig', () => {
     } catch (error) {
       expect((error as TrialConfigError).field).toBe(field);
     }
+  });
+
+  it('refuses a single-task baseline by name: it builds but does not train yet', () => {
+    expect(() => parseTrialConfig({ arch: 'stl-position' }, { imageSize: 128 })).toThrow(
+      /stl-position is a single-task baseline .* trainable: mtl-seed, branches-seed/,
+    );
   });
 });

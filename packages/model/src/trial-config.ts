@@ -3,6 +3,7 @@ import {
   ARCHITECTURE_NAMES,
   type ArchitectureName,
   isArchitectureName,
+  isSingleTaskArchitectureName,
   SHARES_LAYERS,
 } from './architectures/architecture-names.js';
 import { type ArchitectureOptions, architectureOptionsSchema } from './architectures/architecture-options.js';
@@ -39,6 +40,9 @@ export function parseTrialConfig(
   context: { imageSize: number; seed?: number },
 ): TrialSetup {
   const { arch, ...rest } = config;
+  if (typeof arch === 'string' && isSingleTaskArchitectureName(arch)) {
+    throw new TrialConfigError('arch', singleTaskRefusal(arch));
+  }
   if (typeof arch !== 'string' || !isArchitectureName(arch)) {
     throw new TrialConfigError(
       'arch',
@@ -79,6 +83,11 @@ export function parseTrialConfig(
     seed: train.seed,
   });
   return { arch, architecture, train };
+}
+
+/** Why a single-task baseline (`stl-*`) is refused as a trial's architecture, for now. */
+export function singleTaskRefusal(arch: string): string {
+  return `${arch} is a single-task baseline that builds but does not train yet (training, metrics and reports assume three heads); trainable: ${ARCHITECTURE_NAMES.join(', ')}`;
 }
 
 /** Why `arch` cannot train with a weighting of this kind, or undefined if it can. */

@@ -2,10 +2,12 @@ import {
   ARCHITECTURE_NAMES,
   type ArchitectureName,
   isArchitectureName,
+  isSingleTaskArchitectureName,
   LOSS_WEIGHTING_KINDS,
   LOSS_WEIGHTS_SHORTHAND,
   type LossWeightingKind,
   parseTrialConfig,
+  singleTaskRefusal,
   TrialConfigError,
   trainConfigSchema,
   weightingProblem,
@@ -58,6 +60,8 @@ export function checkParameterValues(values: readonly ParameterValue[], imageSiz
     } else if (name === 'arch') {
       if (distribution.kind !== 'constant' && distribution.kind !== 'choice') {
         reportOnce({ path: [...value.entry, 'distribution'], message: 'arch takes value or values (names)' });
+      } else if (typeof value.value === 'string' && isSingleTaskArchitectureName(value.value)) {
+        issues.push({ path: value.path, message: singleTaskRefusal(value.value) });
       } else if (typeof value.value !== 'string' || !isArchitectureName(value.value)) {
         issues.push({
           path: value.path,

@@ -1,7 +1,29 @@
-/** The study's architectures, by name (TF-free: `ARCHITECTURES` maps each to its builder). */
+import type { HeadName } from '../heads.js';
+
+/** The study's trainable architectures, by name (TF-free: `ARCHITECTURES` maps each to its builder). */
 export const ARCHITECTURE_NAMES = ['mtl-seed', 'branches-seed'] as const;
 
 export type ArchitectureName = (typeof ARCHITECTURE_NAMES)[number];
+
+/**
+ * The single-task baselines: `mtl-seed`'s backbone with only the named head. They build (and their
+ * parameters count) but do not train yet: the training loop, metrics and reports assume three heads,
+ * so `parseTrialConfig` refuses them by name rather than fail inside a worker.
+ */
+export const SINGLE_TASK_ARCHITECTURES = {
+  'stl-position': 'position',
+  'stl-shape': 'shape',
+  'stl-colour': 'colour',
+} as const satisfies Record<string, HeadName>;
+
+export type SingleTaskArchitectureName = keyof typeof SINGLE_TASK_ARCHITECTURES;
+
+export const SINGLE_TASK_ARCHITECTURE_NAMES = Object.keys(
+  SINGLE_TASK_ARCHITECTURES,
+) as SingleTaskArchitectureName[];
+
+/** Every architecture `buildModel` builds. */
+export type ModelName = ArchitectureName | SingleTaskArchitectureName;
 
 /**
  * Whether the architecture's heads share layers (hard parameter sharing). GradNorm balances the heads'
@@ -14,4 +36,8 @@ export const SHARES_LAYERS: Readonly<Record<ArchitectureName, boolean>> = {
 
 export function isArchitectureName(name: string): name is ArchitectureName {
   return (ARCHITECTURE_NAMES as readonly string[]).includes(name);
+}
+
+export function isSingleTaskArchitectureName(name: string): name is SingleTaskArchitectureName {
+  return Object.hasOwn(SINGLE_TASK_ARCHITECTURES, name);
 }

@@ -2,10 +2,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfc from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ARCHITECTURE_NAMES } from './architecture-names.js';
+import { ARCHITECTURE_NAMES, SINGLE_TASK_ARCHITECTURE_NAMES } from './architecture-names.js';
 import { buildModel, countParams } from './architectures.js';
 import { ArchitectureSizeError, UnknownArchitectureError } from './errors.js';
-import { minImageSize } from './layouts.js';
+import { MTL_SEED_BACKBONE, MTL_SEED_POSITION_CONV, minImageSize } from './layouts.js';
 
 beforeAll(async () => {
   await tfc.setBackend('cpu');
@@ -53,6 +53,68 @@ describe('the study architectures', () => {
 
   test('mtl-seed uses the study dropout rates 0.5 (shape) and 0.7 (colour)', () => {
     expect(dropoutRates(buildModel('mtl-seed'))).toEqual({ shape_dropout: 0.5, colour_dropout: 0.7 });
+  });
+});
+
+describe('the single-task baselines', () => {
+  // Parameters from the layer shapes at 128×128: conv k·k·in·out + out, batch norm 4 per channel
+  // (γ, β and the two moving statistics), dense in·out + out.
+  const conv = (k: number, cin: number, cout: number) => k * k * cin * cout + cout;
+  const dense = (units: number, inputs: number) => inputs * units + units;
+  let channels = 3;
+  let side = 128;
+  let backbone = 0;
+  for (const [filters, kernel, padding] of MTL_SEED_BACKBONE) {
+    backbone += conv(kernel, channels, filters) + 4 * filters;
+    if (padding === 'valid') side = Math.floor((side - kernel + 1) / 2);
+    else side = Math.ceil(side / 2);
+    channels = filters;
+  }
+  const [positionFilters, positionKernel] = MTL_SEED_POSITION_CONV;
+  const positionSide = Math.ceil(side / 2);
+  const shared = side * side * channels;
+  const heads = {
+    position:
+      conv(positionKernel, channels, positionFilters) +
+      dense(100, positionSide * positionSide * positionFilters) +
+      dense(2, 100),
+    shape: dense(4, shared) + dense(3, 4),
+    colour: dense(4, shared) + dense(6, 4),
+  };
+
+  test.each([
+    ['stl-position', 'position', [2]],
+    ['stl-shape', 'shape', [3]],
+    ['stl-colour', 'colour', [6]],
+  ] as const)(
+    '%s is the backbone and the %s head only, with the parameters its layer shapes give',
+    (arch, head, units) => {
+      const model = buildModel(arch, { seed: 1 });
+      expect(model.outputNames).toEqual([head]);
+      expect(model.outputs.map((o) => o.shape.slice(1))).toEqual([units]);
+      expect(countParams(model)).toBe(backbone + heads[head]);
+      const others = Object.keys(heads).filter((h) => h !== head);
+      for (const layer of model.layers)
+        for (const other of others) expect(layer.name.startsWith(other)).toBe(false);
+    },
+  );
+
+  test('the three baselines hold mtl-seed plus two more backbones, and start from its backbone weights', () => {
+    const total = SINGLE_TASK_ARCHITECTURE_NAMES.reduce(
+      (sum, arch) => sum + countParams(buildModel(arch)),
+      0,
+    );
+    expect(total).toBe(countParams(buildModel('mtl-seed')) + 2 * backbone);
+    const kernel = (arch: string) =>
+      Array.from(buildModel(arch, { seed: 5 }).getLayer('block6_conv').getWeights()[0]!.dataSync());
+    expect(kernel('stl-colour')).toEqual(kernel('mtl-seed'));
+  });
+
+  test('a baseline takes the width multiplier and dropout options as mtl-seed does', () => {
+    const half = buildModel('stl-shape', { widthMultiplier: 0.5, dropout: 0 });
+    expect(half.getLayer('block1_conv').outputShape).toEqual([null, 119, 119, 16]);
+    expect(dropoutRates(half)).toEqual({});
+    expect(dropoutRates(buildModel('stl-colour'))).toEqual({ colour_dropout: 0.7 });
   });
 });
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-layers';
+import type { HeadName } from '../heads.js';
 import type { ArchitectureOptions } from './architecture-options.js';
 import { LayerFactory } from './layer-factory.js';
 import { MTL_SEED_BACKBONE as BACKBONE, MTL_SEED_POSITION_CONV } from './layouts.js';
@@ -9,7 +10,27 @@ import { MTL_SEED_BACKBONE as BACKBONE, MTL_SEED_POSITION_CONV } from './layouts
  * `shape` [batch, 3] softmax, `colour` [batch, 6] softmax.
  */
 export function buildMtlSeed(options: ArchitectureOptions): tf.LayersModel {
-  const f = new LayerFactory('mtl-seed', options);
+  return buildBackboneWithHeads('mtl-seed', options, ['position', 'shape', 'colour']);
+}
+
+/**
+ * A single-task baseline: mtl-seed's backbone and `head`'s layers only, with mtl-seed's layer names,
+ * so its one output is that head's (`position` [batch, 2], or `shape` / `colour` softmax).
+ */
+export function buildSingleTask(name: string, head: HeadName, options: ArchitectureOptions): tf.LayersModel {
+  return buildBackboneWithHeads(name, options, [head]);
+}
+
+/**
+ * Heads are built in `HEAD_NAMES` order after the backbone, so for one seed every architecture built
+ * here starts from the same backbone weights.
+ */
+function buildBackboneWithHeads(
+  name: string,
+  options: ArchitectureOptions,
+  heads: readonly HeadName[],
+): tf.LayersModel {
+  const f = new LayerFactory(name, options);
   const input = tf.input({ name: 'image', shape: [options.imageSize, options.imageSize, 3] });
 
   let x = input;
@@ -21,21 +42,28 @@ export function buildMtlSeed(options: ArchitectureOptions): tf.LayersModel {
     x = f.maxPool(x, `${block}_pool`, 2, padding);
   });
 
-  // Position head: one more conv on the shared map, then a small regressor.
-  let p = f.conv(x, 'position_conv', ...MTL_SEED_POSITION_CONV, 'same', 'relu');
-  p = f.maxPool(p, 'position_pool', 2, 'same');
-  p = f.flatten(p, 'position_flatten');
-  p = f.dense(p, 'position_hidden', 100, 'relu', true);
-  const position = f.dense(p, 'position', 2, 'linear', false);
+  const outputs: tf.SymbolicTensor[] = [];
+  if (heads.includes('position')) {
+    // Position head: one more conv on the shared map, then a small regressor.
+    let p = f.conv(x, 'position_conv', ...MTL_SEED_POSITION_CONV, 'same', 'relu');
+    p = f.maxPool(p, 'position_pool', 2, 'same');
+    p = f.flatten(p, 'position_flatten');
+    p = f.dense(p, 'position_hidden', 100, 'relu', true);
+    outputs.push(f.dense(p, 'position', 2, 'linear', false));
+  }
+  const classifiers = [
+    ['shape', 0.5, 3],
+    ['colour', 0.7, 6],
+  ] as const;
+  if (classifiers.some(([head]) => heads.includes(head))) {
+    const shared = f.flatten(x, 'shared_flatten');
+    for (const [head, rate, classes] of classifiers) {
+      if (!heads.includes(head)) continue;
+      let h = f.dropout(shared, `${head}_dropout`, f.dropoutRate(head, rate));
+      h = f.dense(h, `${head}_hidden`, 4, 'relu', true);
+      outputs.push(f.dense(h, head, classes, 'softmax', false));
+    }
+  }
 
-  const shared = f.flatten(x, 'shared_flatten');
-  const classifier = (head: 'shape' | 'colour', rate: number, classes: number) => {
-    let h = f.dropout(shared, `${head}_dropout`, f.dropoutRate(head, rate));
-    h = f.dense(h, `${head}_hidden`, 4, 'relu', true);
-    return f.dense(h, head, classes, 'softmax', false);
-  };
-  const shape = classifier('shape', 0.5, 3);
-  const colour = classifier('colour', 0.7, 6);
-
-  return tf.model({ name: 'mtl-seed', inputs: input, outputs: [position, shape, colour] });
+  return tf.model({ name, inputs: input, outputs });
 }
