@@ -1,5 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { TrialConfigError } from './errors.js';
+import { HEAD_NAMES } from './heads.js';
+import { modelHeads } from './multi-task-loss.js';
 import { fineTuneConfigSchema, type TrainConfig } from './train-config.js';
 import { runPhase, type TrainData, type TrainHooks, type TrainResult } from './training-loop.js';
 
@@ -38,6 +41,15 @@ export function fineTune(
   config: TrainConfig,
   hooks: TrainHooks = {},
 ): Promise<TrainResult> {
+  const heads = modelHeads(model);
+  // Fine-tuning repairs the position head after training shared with the classifiers; a model with
+  // fewer heads has either no position head or one already trained on the position loss alone.
+  if (heads.length < HEAD_NAMES.length) {
+    throw new TrialConfigError(
+      'fineTune',
+      `${model.name} has only ${heads.join(', ')}: fine-tuning retrains the position head of a three-head model; leave fineTune out`,
+    );
+  }
   const options = config.fineTune ?? fineTuneConfigSchema.parse({});
   const variables = positionHeadLayers(model).flatMap((layer) =>
     layer.trainableWeights.map((w) => w.read() as tf.Variable),

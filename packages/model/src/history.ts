@@ -11,6 +11,11 @@ export const METRIC_NAMES = [
 
 export type MetricName = (typeof METRIC_NAMES)[number];
 
+/** The metrics of a model with these heads: `loss` and each present head's; an absent head's are left out, not 0. */
+export function headMetricNames(heads: readonly string[]): MetricName[] {
+  return METRIC_NAMES.filter((name) => name === 'loss' || heads.includes(name.slice(0, name.indexOf('_'))));
+}
+
 /**
  * One epoch of training: `loss` is the total (train: the objective minimised; val: the heads' losses
  * with the static weights, or 1 each for a weighting that learns or changes, as early stopping sees it), `*_loss` each head's loss (position: MAE on

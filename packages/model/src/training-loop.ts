@@ -7,7 +7,7 @@ import type { TrainCheckpoint } from './checkpoint.js';
 import { readLastGoodCheckpoint, writeCheckpointKeepingPrevious } from './checkpoint-fallback.js';
 import { seedDropout } from './dropout-seeds.js';
 import { EarlyStopping } from './early-stopping.js';
-import { CheckpointError, TrainingAbortedError } from './errors.js';
+import { CheckpointError, TrainingAbortedError, TrialConfigError } from './errors.js';
 import {
   gradientNorm,
   headGradients,
@@ -15,12 +15,12 @@ import {
   sharedVariables,
   taskConflict,
 } from './head-gradients.js';
-import { HEAD_NAMES } from './heads.js';
-import { type HistoryEntry, MetricMeans, type MetricName } from './history.js';
+import { HEAD_NAMES, type HeadName } from './heads.js';
+import { type HistoryEntry, headMetricNames, MetricMeans, type MetricName } from './history.js';
 import { plateauLearningRate, ScheduledAdam } from './learning-rate-schedule.js';
 import { createLossWeighter, type LossWeighter } from './loss-weighting.js';
 import type { LossWeighting } from './loss-weighting-config.js';
-import { headLosses, headOutputs, stepMetrics } from './multi-task-loss.js';
+import { headLosses, modelHeads, presentHeadOutputs, stepMetrics } from './multi-task-loss.js';
 import { deriveSeed } from './seeds.js';
 import { type BatchTensors, batchTensors, disposeBatch, imageSizeOf } from './tensors.js';
 import type { EarlyStoppingConfig, ReduceLrOnPlateauConfig } from './train-config.js';
@@ -115,13 +115,17 @@ export async function runPhase(
   hooks: TrainHooks = {},
 ): Promise<TrainResult> {
   const imageSize = imageSizeOf(model);
+  const heads = modelHeads(model);
+  checkWeightingFits(model.name, heads, phase.lossWeighting);
   const fingerprint = phaseFingerprint(model, data, phase);
   // tf.train.adam's defaults: beta1 0.9, beta2 0.999, the backend's epsilon.
   const optimizer = new ScheduledAdam(phase.learningRate, 0.9, 0.999);
   const weighter = createLossWeighter(phase.lossWeighting);
   const monitor = monitorWeights(phase.lossWeighting);
   const shared = weighter.needsHeadGradientNorms ? lastSharedLayerVariables(model) : [];
-  const backbone = phase.taskConflict ? sharedVariables(model) : [];
+  // Conflict is between pairs of heads: a single-task model has none, so it records nothing.
+  const backbone = phase.taskConflict && heads.length === HEAD_NAMES.length ? sharedVariables(model) : [];
+  const recorded = headMetricNames(heads);
   let best: tf.Tensor[] = [];
   try {
     const resumed = hooks.checkpointFile
@@ -144,16 +148,18 @@ export async function runPhase(
       );
       optimizer.setLearningRate(learningRate);
       weighter.startEpoch(history);
-      const context = { model, phase, optimizer, weighter, shared, imageSize, hooks };
-      const train = await trainEpoch(context, data.train, epoch);
+      const context = { model, heads, phase, optimizer, weighter, shared, imageSize, hooks };
+      const train = pick(await trainEpoch(context, data.train, epoch), recorded);
       await settleAdam(optimizer);
-      const val = evaluateSplit(model, data.val, monitor, imageSize);
+      const val = pick(evaluateSplit(model, data.val, monitor, imageSize), recorded);
       const weights = weighter.weights();
       const entry: HistoryEntry = {
         epoch,
         train,
         val,
-        lossWeights: Object.fromEntries(HEAD_NAMES.map((head, k) => [head, weights[k] as number])),
+        lossWeights: Object.fromEntries(
+          heads.map((head) => [head, weights[HEAD_NAMES.indexOf(head)] as number]),
+        ),
         ...(backbone.length > 0 ? { taskConflict: measureTaskConflict(context, data.train, backbone) } : {}),
       };
       history.push(entry);
@@ -197,9 +203,41 @@ export async function runPhase(
   }
 }
 
+/**
+ * Refuses a weighting a model with fewer than three heads cannot use: the learned and dynamic ones
+ * balance the heads' losses against each other (an absent head's loss is 0: DWA's ratio would be 0/0,
+ * an uncertainty log-variance would drift unopposed), and static weights that leave every present head
+ * at 0 train nothing. Static weights of absent heads are ignored.
+ */
+function checkWeightingFits(name: string, heads: readonly HeadName[], weighting: LossWeighting): void {
+  if (heads.length === HEAD_NAMES.length) return;
+  if (weighting.kind !== 'static') {
+    throw new TrialConfigError(
+      'lossWeighting.kind',
+      `${weighting.kind} balances the heads' losses against each other, and ${name} has only ${heads.join(', ')}; allowed: static`,
+    );
+  }
+  if (heads.every((head) => weighting.weights[head] === 0)) {
+    throw new TrialConfigError(
+      `lossWeighting.weights.${heads[0]}`,
+      `${name} trains only ${heads.join(', ')}, whose weight is 0: nothing would be learned`,
+    );
+  }
+}
+
+/** `metrics` with only the `names` the model's heads have (`loss` is always among them). */
+function pick(
+  metrics: Record<MetricName, number>,
+  names: readonly MetricName[],
+): { loss: number } & Record<string, number> {
+  return { loss: metrics.loss, ...Object.fromEntries(names.map((name) => [name, metrics[name]])) };
+}
+
 /** What one epoch's steps work with. */
 interface StepContext {
   model: LayersModel;
+  /** The model's heads (`modelHeads`). */
+  heads: HeadName[];
   phase: Phase;
   optimizer: tf.AdamOptimizer;
   weighter: LossWeighter;
@@ -248,7 +286,7 @@ async function trainEpoch(
 
 /** One gradient step on a batch (dropout already seeded); returns its metrics in METRIC_NAMES order. */
 function trainStep(context: StepContext, tensors: BatchTensors): Float32Array {
-  const { model, phase, optimizer, weighter, shared, imageSize } = context;
+  const { model, heads, phase, optimizer, weighter, shared, imageSize } = context;
   const norms = weighter.needsHeadGradientNorms
     ? headGradientNorms(model, tensors, phase.training, shared)
     : undefined;
@@ -260,7 +298,10 @@ function trainStep(context: StepContext, tensors: BatchTensors): Float32Array {
   const explicit: tf.Tensor[] = [];
   try {
     const { value, grads } = tf.variableGrads(() => {
-      const out = headOutputs(model.apply(tensors.images, { training: phase.training }) as tf.Tensor[]);
+      const out = presentHeadOutputs(
+        model.apply(tensors.images, { training: phase.training }) as tf.Tensor[],
+        heads,
+      );
       const headLoss = headLosses(out, tensors);
       const loss = weighter.total(headLoss);
       losses = tf.keep(headLoss);
@@ -325,10 +366,11 @@ export function evaluateSplit(
   imageSize: number,
 ): Record<MetricName, number> {
   const means = new MetricMeans();
+  const heads = modelHeads(model);
   for (const batch of batches(split, EVAL_BATCH)) {
     const tensors = batchTensors(batch, imageSize);
     const values = tf.tidy(() => {
-      const out = headOutputs(model.apply(tensors.images, { training: false }) as tf.Tensor[]);
+      const out = presentHeadOutputs(model.apply(tensors.images, { training: false }) as tf.Tensor[], heads);
       const losses = headLosses(out, tensors);
       return stepMetrics(tf.sum(tf.mul(losses, tf.tensor1d([...weights]))), losses, out, tensors, imageSize);
     });

@@ -87,7 +87,7 @@ export function parseTrialConfig(
 
 /** Why a single-task baseline (`stl-*`) is refused as a trial's architecture, for now. */
 export function singleTaskRefusal(arch: string): string {
-  return `${arch} is a single-task baseline that builds but does not train yet (training, metrics and reports assume three heads); trainable: ${ARCHITECTURE_NAMES.join(', ')}`;
+  return `${arch} is a single-task baseline that builds but does not train yet as a trial (the trial runner, metrics and reports assume three heads); trainable: ${ARCHITECTURE_NAMES.join(', ')}`;
 }
 
 /** Why `arch` cannot train with a weighting of this kind, or undefined if it can. */

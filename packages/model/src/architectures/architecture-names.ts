@@ -6,9 +6,9 @@ export const ARCHITECTURE_NAMES = ['mtl-seed', 'branches-seed'] as const;
 export type ArchitectureName = (typeof ARCHITECTURE_NAMES)[number];
 
 /**
- * The single-task baselines: `mtl-seed`'s backbone with only the named head. They build (and their
- * parameters count) but do not train yet: the training loop, metrics and reports assume three heads,
- * so `parseTrialConfig` refuses them by name rather than fail inside a worker.
+ * The single-task baselines: `mtl-seed`'s backbone with only the named head. They build and `train`
+ * trains them on that head's loss, but the trial runner, metrics and reports still assume three
+ * heads, so `parseTrialConfig` refuses them as a trial's `arch` rather than fail inside a worker.
  */
 export const SINGLE_TASK_ARCHITECTURES = {
   'stl-position': 'position',
