@@ -219,7 +219,7 @@ describe('docker compose on a real engine', () => {
         `const fs = require('fs'); const dir = '/data/artifacts/sweeps/${sweepId}/trials';
          console.log(JSON.stringify(Object.fromEntries(fs.readdirSync(dir).map((t) => [t, {
            files: fs.readdirSync(dir + '/' + t).sort(),
-           summary: JSON.parse(fs.readFileSync(dir + '/' + t + '/summary.json', 'utf8')),
+           summary: JSON.parse(fs.readFileSync(dir + '/' + t + '/trial.json', 'utf8')).result,
          }]))));`,
       ),
     ) as Record<

@@ -19,7 +19,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { jobsEnded } from '../../../tooling/vitest/jobs-ended.js';
 import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
-import { stubTrialSummary } from '../../../tooling/vitest/trial-summary.js';
+import { recordStubTrial } from '../../../tooling/vitest/trial-record.js';
 import { createReporterWorker, reaggregate } from './reporter-worker.js';
 
 /** A valid completed run record: t1 places its shape wrong, the others right. */
@@ -83,7 +83,9 @@ describe('reporter', () => {
         const dir = layout.trialDir(sweepId, trialId);
         await mkdir(dir, { recursive: true });
         await writeFile(join(dir, 'run.json'), JSON.stringify(runRecord(sweepId, trialId)));
-        return stubTrialSummary(sweepId, trialId, { test: { shape_acc: trialId === 't1' ? 0.5 : 0.9 } });
+        return (await recordStubTrial(redis, prefix, job, {
+          result: { test: { shape_acc: trialId === 't1' ? 0.5 : 0.9 } },
+        })) as TrialSummary;
       },
       { connection: workerRedis, prefix, autorun: false },
     );
@@ -181,7 +183,7 @@ describe('reporter', () => {
           const dir = layout.trialDir('rr', job.data.trialId);
           await mkdir(dir, { recursive: true });
           await writeFile(join(dir, 'run.json'), JSON.stringify(runRecord('rr', job.data.trialId)));
-          return stubTrialSummary('rr', job.data.trialId);
+          return (await recordStubTrial(redis, prefix, job)) as TrialSummary;
         },
         { connection: workerRedis, prefix, autorun: false },
       );

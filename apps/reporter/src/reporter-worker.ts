@@ -9,6 +9,7 @@ import {
   reportJobId,
   reportJobSchema,
   SweepRegistry,
+  TrialRecordStore,
 } from '@repo/contracts';
 import { reportObjectiveFor } from '@repo/metrics';
 import type { ReportView } from '@repo/report-view';
@@ -99,6 +100,7 @@ async function reportSweep(
   sweep = { ...sweep, trialIds };
   const outcomes = await collectTrialOutcomes(job, {
     prefix: deps.prefix,
+    records: new TrialRecordStore(deps.connection, deps.prefix),
     trialIds,
     cancelled: await registry.isCancelled(sweep.sweepId),
   });

@@ -3,9 +3,10 @@ import {
   QUEUES,
   type ReportJob,
   SweepCancelledError,
+  summaryOf,
+  type TrialRecordStore,
   type TrialSummary,
   trialJobId,
-  trialSummarySchema,
 } from '@repo/contracts';
 import { type Job, QueueKeys } from 'bullmq';
 
@@ -22,35 +23,37 @@ export interface TrialOutcomes {
 }
 
 /**
- * Reads the outcome of every trial of a sweep from its report job: the return values of the
- * children that completed and the reasons of those that failed for good (`prefix`: the queues' key
- * prefix). `trialIds` defaults to the
- * job's (a TPE sweep has more: those added while it ran). In a `cancelled` sweep, trials that never
- * ran count as cancelled, not pending.
+ * Reads the outcome of every trial of a sweep from its records (`trialIds` defaults to the report
+ * job's; a TPE sweep has more: those added while it ran). A trial whose record has not ended but
+ * whose job failed for good (its trainer died on every attempt, so no attempt could say so) takes the
+ * failure BullMQ kept under the report job. In a `cancelled` sweep, trials that never ran count as
+ * cancelled, not pending.
  */
 export async function collectTrialOutcomes(
   job: Job<ReportJob>,
-  options: { prefix: string; trialIds?: readonly string[]; cancelled?: boolean },
+  options: { prefix: string; records: TrialRecordStore; trialIds?: readonly string[]; cancelled?: boolean },
 ): Promise<TrialOutcomes> {
   const { sweepId } = job.data;
   const trialIds = options.trialIds ?? job.data.trialIds;
   const cancelled = options.cancelled ?? false;
-  const values = await job.getChildrenValues<unknown>();
-  const failures = await job.getIgnoredChildrenFailures();
+  const states = await options.records.states(sweepId, trialIds);
   // Children are keyed by their Redis key; BullMQ's QueueKeys builds the key of each trial's job.
   const keys = new QueueKeys(options.prefix);
-  const completedById = new Map(Object.entries(values));
-  const failedById = new Map(Object.entries(failures));
+  const failedById = new Map(Object.entries(await job.getIgnoredChildrenFailures()));
   const outcomes: TrialOutcomes = { completed: [], stopped: [], failed: [], cancelled: [], pending: [] };
   for (const trialId of trialIds) {
-    const key = keys.toKey(QUEUES.train, trialJobId(sweepId, trialId));
-    const value = completedById.get(key);
-    const reason = failedById.get(key);
-    if (value !== undefined) {
-      const summary = trialSummarySchema.parse(value);
-      (summary.stoppedByScheduler === undefined ? outcomes.completed : outcomes.stopped).push(summary);
-    } else if (reason !== undefined) {
-      const cancelledTrial = failureCode(reason) === SweepCancelledError.code;
+    const state = states.get(trialId);
+    const summary =
+      state && (state.status === 'completed' || state.status === 'stopped') ? summaryOf(state) : undefined;
+    const reason =
+      state?.status === 'failed' || state?.status === 'cancelled'
+        ? (state.reason ?? state.status)
+        : failedById.get(keys.toKey(QUEUES.train, trialJobId(sweepId, trialId)));
+    if (summary !== undefined)
+      (state?.status === 'stopped' ? outcomes.stopped : outcomes.completed).push(summary);
+    else if (reason !== undefined) {
+      const cancelledTrial =
+        state?.status === 'cancelled' || failureCode(reason) === SweepCancelledError.code;
       (cancelledTrial ? outcomes.cancelled : outcomes.failed).push({ trialId, reason });
     } else if (cancelled) outcomes.cancelled.push({ trialId, reason: 'sweep cancelled before it ran' });
     else outcomes.pending.push(trialId);

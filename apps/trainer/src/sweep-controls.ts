@@ -1,7 +1,7 @@
 import {
+  bestObjective,
   createRedis,
   DEFAULT_OBJECTIVE,
-  type EpochRecord,
   PipelineProducer,
   RungValues,
   SweepCancelledError,
@@ -9,13 +9,12 @@ import {
   SweepRegistry,
   type SweepScheduler,
   TpeProgress,
-  TrialCurves,
   type TrialJob,
   type TrialProgress,
+  TrialRecordStore,
+  type TrialRecordWriter,
 } from '@repo/contracts';
 import {
-  bestOf,
-  curveFromHistory,
   isBetter,
   metricValue,
   OBJECTIVE_METRICS,
@@ -30,16 +29,17 @@ import type { Redis } from 'ioredis';
 import { TrialStoppedError } from './errors.js';
 
 /**
- * What a sweep asks of its trials, through Redis: between epochs, each training epoch is recorded in
- * the sweep's TrialCurves, a cancelled sweep stops its trials (SweepCancelledError), and the sweep's
- * scheduler (ASHA, median stopping), given every trial's best value so far at this epoch (RungValues),
- * may stop a trial whose validation figures lag (TrialStoppedError); after a trial, a TPE sweep grows (`afterTrial`).
- * Opens its connection on first use.
+ * What a sweep asks of its trials, through Redis: an attempt opens the trial's record (`startRecord`);
+ * between epochs, each epoch goes into the record with the trial's best objective so far, a cancelled
+ * sweep stops its trials (SweepCancelledError), and the sweep's scheduler (ASHA, median stopping),
+ * given every trial's best value so far at this epoch (RungValues), may stop a trial whose validation
+ * figures lag (TrialStoppedError); after a trial, a TPE sweep grows (`afterTrial`). Opens its
+ * connection on first use.
  */
 export class SweepControls {
   private redis?: Redis;
   private producer?: PipelineProducer;
-  private readonly schedulers = new Map<string, Promise<ActiveScheduler | undefined>>();
+  private readonly sweeps = new Map<string, Promise<SweepInfo | undefined>>();
 
   constructor(
     private readonly redisUrl: string,
@@ -59,15 +59,26 @@ export class SweepControls {
       );
   }
 
+  /** The trial's record store (the process running an attempt is its one writer). */
+  records(): TrialRecordStore {
+    return new TrialRecordStore(this.connection(), this.prefix);
+  }
+
   /**
-   * After each epoch of either phase: records a training epoch, then stops the trial if its sweep was
-   * cancelled or (training only) if the scheduler says so. Only validation metrics are consulted.
+   * After each epoch of either phase: records it (a training epoch with the trial's best objective
+   * so far), then stops the trial if its sweep was cancelled or (training only) if the scheduler says
+   * so. Only validation metrics are consulted.
    */
-  async afterEpoch(trial: TrialJob, progress: TrialProgress): Promise<void> {
-    if (progress.phase === 'train') {
-      const entry: EpochRecord = { epoch: progress.epoch, train: progress.train, val: progress.val };
-      await this.curves().record(trial.sweepId, trial.trialId, entry);
-    }
+  async afterEpoch(trial: TrialJob, progress: TrialProgress, record: TrialRecordWriter): Promise<void> {
+    const { phase, epoch, epochs, train, val } = progress;
+    if (phase === 'train') {
+      const info = await this.sweep(trial.sweepId);
+      const objective = bestObjective(record.state.objective, val, info?.plan.objective ?? DEFAULT_OBJECTIVE);
+      await record.epoch(
+        { epoch, train, val },
+        { progress: { phase, epoch, epochs, val }, ...(objective === undefined ? {} : { objective }) },
+      );
+    } else await record.write({ progress: { phase, epoch, epochs, val } });
     await this.checkCancelled(trial.sweepId, progress.epoch);
     if (progress.phase !== 'train') return;
     const scheduler = await this.scheduler(trial.sweepId);
@@ -87,11 +98,11 @@ export class SweepControls {
 
   /**
    * After a trial of a TPE sweep ended (completed or stopped by the scheduler), while its job is still
-   * active: records its objective (best value of the search metric over its epochs), and each time
-   * another `repeats` trials have results, claims the next configuration index and adds its trials,
-   * suggested from every result so far. The claim is atomic, so a race adds each configuration once;
-   * ids are deterministic (`suggestTrials`). A cancelled sweep grows no more. Returns the trial ids
-   * added (none for other sweeps).
+   * active: notes its end, and each time another `repeats` trials have ended, claims the next
+   * configuration index and adds its trials, suggested from every ended trial's objective (best
+   * value of the search metric over its epochs, from the records). The claim is atomic, so a race adds
+   * each configuration once; ids are deterministic (`suggestTrials`). A cancelled sweep grows no
+   * more. Returns the trial ids added (none for other sweeps).
    */
   async afterTrial(trial: TrialJob): Promise<string[]> {
     const info = await this.registry().get(trial.sweepId);
@@ -99,21 +110,14 @@ export class SweepControls {
     // The plan's spec was validated by `mtl sweep` (planSweep) before it was recorded.
     const spec = info.plan.tpe.spec as unknown as SweepSpec;
     if (spec.search.kind !== 'tpe') return [];
-    const { metric, direction } = info.plan.objective ?? DEFAULT_OBJECTIVE;
-    const history = await this.history(trial);
-    const value = bestOf(
-      curveFromHistory(trial.trialId, history, metric as ObjectiveMetric).values,
-      direction,
-    );
-    if (Number.isNaN(value)) return [];
     const progress = new TpeProgress(this.connection(), this.prefix);
-    const ended = await progress.recordResult(trial.sweepId, trial.trialId, value);
+    const ended = await progress.recordEnded(trial.sweepId, trial.trialId);
     const repeats = spec.seeds.length;
     if (ended % repeats !== 0) return [];
     const index = spec.search.startup + ended / repeats - 1;
     if (index >= spec.search.trials || (await this.registry().isCancelled(trial.sweepId))) return [];
     if (!(await progress.claim(trial.sweepId, index, trial.trialId))) return [];
-    const next = suggestTrials(spec, await this.results(trial.sweepId, info, progress), index);
+    const next = suggestTrials(spec, await this.results(trial.sweepId, info), index);
     await this.pipeline().addTrials(trial.sweepId, next);
     return next.map((added) => added.trialId);
   }
@@ -124,32 +128,37 @@ export class SweepControls {
     this.redis?.disconnect();
   }
 
-  /** Every trial's result joined with its configuration. */
-  private async results(sweepId: string, info: SweepInfo, progress: TpeProgress): Promise<TrialResult[]> {
-    const values = await progress.results(sweepId);
+  /** Every ended trial's objective joined with its configuration. */
+  private async results(sweepId: string, info: SweepInfo): Promise<TrialResult[]> {
     const trials = await this.registry().trials(sweepId, info);
+    const states = await this.records().states(
+      sweepId,
+      trials.map(({ trialId }) => trialId),
+    );
     return trials.flatMap((trial) => {
-      const value = values.get(trial.trialId);
-      return value === undefined ? [] : [{ config: trial.config, value }];
+      const state = states.get(trial.trialId);
+      const ended = state?.status === 'completed' || state?.status === 'stopped';
+      return ended && state?.objective !== undefined
+        ? [{ config: trial.config, value: state.objective }]
+        : [];
     });
   }
 
-  /** Every recorded training epoch of a trial (resumed ones included): a stopped trial's record, a TPE result. */
-  async history(trial: TrialJob): Promise<EpochRecord[]> {
-    return (await this.curves().all(trial.sweepId)).get(trial.trialId) ?? [];
+  /** The sweep's registry entry, read once per process (its plan does not change). */
+  private sweep(sweepId: string): Promise<SweepInfo | undefined> {
+    let info = this.sweeps.get(sweepId);
+    if (info === undefined) {
+      info = this.registry().get(sweepId);
+      // A failed look-up is asked again at the next epoch rather than remembered.
+      info.catch(() => this.sweeps.delete(sweepId));
+      this.sweeps.set(sweepId, info);
+    }
+    return info;
   }
 
-  private scheduler(sweepId: string): Promise<ActiveScheduler | undefined> {
-    let scheduler = this.schedulers.get(sweepId);
-    if (scheduler === undefined) {
-      scheduler = this.registry()
-        .get(sweepId)
-        .then((info) => info?.plan.scheduler && toSchedulerSpec(info.plan.scheduler));
-      // A failed look-up is asked again at the next epoch rather than remembered.
-      scheduler.catch(() => this.schedulers.delete(sweepId));
-      this.schedulers.set(sweepId, scheduler);
-    }
-    return scheduler;
+  private async scheduler(sweepId: string): Promise<ActiveScheduler | undefined> {
+    const scheduler = (await this.sweep(sweepId))?.plan.scheduler;
+    return scheduler && toSchedulerSpec(scheduler);
   }
 
   private connection(): Redis {
@@ -166,10 +175,6 @@ export class SweepControls {
 
   private registry(): SweepRegistry {
     return new SweepRegistry(this.connection(), this.prefix);
-  }
-
-  private curves(): TrialCurves {
-    return new TrialCurves(this.connection(), this.prefix);
   }
 }
 

@@ -1,11 +1,12 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
   type ArtifactLayout,
+  summaryOf,
   type TrialJob,
   type TrialProgress,
+  type TrialRecordWriter,
   type TrialSummary,
-  trialSummarySchema,
 } from '@repo/contracts';
 import { MANIFEST_FILE, ManifestError, openDataset } from '@repo/dataset';
 import type { BackendName, TrialSetup } from '@repo/model';
@@ -13,6 +14,7 @@ import { headlineMetrics, runTrial, TrialDir } from '@repo/trial-runner';
 import type { Logger } from 'pino';
 import type { AttemptClock } from './attempt-clock.js';
 import { DatasetNotReadyError } from './errors.js';
+import { readTrialEnding, writeTrialFile } from './trial-file.js';
 
 export interface TrialContext {
   layout: ArtifactLayout;
@@ -29,15 +31,18 @@ export interface TrialContext {
   confirmLease: () => Promise<void>;
   /** Named in the trial's checkpoints (`host/pid` of this sandbox): which worker wrote them. */
   writer: string;
-  onProgress: (progress: TrialProgress) => Promise<void>;
+  /** Starts this attempt on the trial's record, once its dataset is there; returns the record's writer. */
+  startRecord: () => Promise<TrialRecordWriter>;
+  onProgress: (progress: TrialProgress, record: TrialRecordWriter) => Promise<void>;
   log: Logger;
 }
 
 /**
  * A sweep's trial, as a job runs it: waits for its dataset (`DatasetNotReadyError`), checks that the
- * dataset is the one planned, runs it with `@repo/trial-runner` in `sweeps/<sweep>/trials/<trial>/`
- * and returns the job's summary (also written to summary.json, before run.json). A trial already
- * recorded returns its summary unchanged.
+ * dataset is the one planned, starts the attempt on the trial's record, runs it with
+ * `@repo/trial-runner` in `sweeps/<sweep>/trials/<trial>/`, ends the record `completed` with its
+ * result (mirrored to trial.json, before run.json) and returns the job's summary. A trial already
+ * recorded on disk puts its ending back on the record (Redis may have lost it) and returns it.
  */
 export async function runSweepTrial(
   trial: TrialJob,
@@ -47,7 +52,9 @@ export async function runSweepTrial(
   const dir = new TrialDir(context.layout.trialDir(trial.sweepId, trial.trialId));
   if (await dir.recorded()) {
     context.log.info('trial already recorded; returning its summary');
-    return trialSummarySchema.parse(JSON.parse(await readFile(join(dir.dir, 'summary.json'), 'utf8')));
+    const record = await context.startRecord();
+    await record.write(await readTrialEnding(dir));
+    return summaryOrThrow(record);
   }
   const datasetDir = context.layout.datasetDir(trial.datasetId);
   const manifestFile = join(datasetDir, MANIFEST_FILE);
@@ -59,7 +66,7 @@ export async function runSweepTrial(
       `holds dataset ${dataset.manifest.datasetId}, not ${trial.datasetId}`,
     );
   }
-  let summary: TrialSummary | undefined;
+  const trialRecord = await context.startRecord();
   await runTrial(
     {
       runId: context.jobId,
@@ -78,28 +85,35 @@ export async function runSweepTrial(
       beforeWrite: context.confirmLease,
       checkpointWriter: context.writer,
       onEpoch: (phase, entry, progress) =>
-        context.onProgress({ phase, ...progress, train: entry.train, val: entry.val }),
+        context.onProgress({ phase, ...progress, train: entry.train, val: entry.val }, trialRecord),
       beforeRecord: async ({ record, trained, trainMs }) => {
         context.log.info({ epochs: trained.history.length, resumedEpochs: trained.resumedEpochs }, 'trained');
-        summary = {
-          sweepId: trial.sweepId,
-          trialId: trial.trialId,
-          runFile: relative(context.layout.root, dir.runFile),
-          epochs: trained.history.length,
-          bestEpoch: trained.bestEpoch,
-          stoppedEarly: trained.stoppedEarly,
-          resumedEpochs: trained.resumedEpochs,
-          test: headlineMetrics(record),
-          trainMs,
-          ...context.attempt.usage(),
-        };
-        // summary.json first: run.json's presence means the trial is complete.
+        await trialRecord.write({
+          status: 'completed',
+          result: {
+            runFile: relative(context.layout.root, dir.runFile),
+            epochs: trained.history.length,
+            bestEpoch: trained.bestEpoch,
+            stoppedEarly: trained.stoppedEarly,
+            resumedEpochs: trained.resumedEpochs,
+            test: headlineMetrics(record),
+            trainMs,
+            ...context.attempt.usage(),
+          },
+        });
+        // trial.json first: run.json's presence means the trial is complete.
         await context.confirmLease();
-        await dir.writeJson('summary.json', summary);
+        await writeTrialFile(dir, { ...trialRecord.state, curve: await trialRecord.curve() });
       },
     },
   );
-  if (summary === undefined) throw new Error(`trial ${trial.trialId}: recorded without a summary`);
+  return summaryOrThrow(trialRecord);
+}
+
+/** The job's return value of a record that ended well. */
+export function summaryOrThrow(record: TrialRecordWriter): TrialSummary {
+  const summary = summaryOf(record.state);
+  if (summary === undefined) throw new Error(`trial ${record.state.trialId}: recorded without a result`);
   return summary;
 }
 

@@ -3,10 +3,16 @@ import { hostname } from 'node:os';
 import {
   ArtifactLayout,
   createLogger,
+  ENDED_STATUSES,
   failureReason,
   PayloadError,
   parsePayload,
   SweepCancelledError,
+  type TrialIdentity,
+  type TrialJob,
+  TrialRecordFencedError,
+  type TrialRecordStatus,
+  type TrialRecordWriter,
   type TrialSummary,
   trialJobSchema,
 } from '@repo/contracts';
@@ -84,17 +90,20 @@ export default async function processTrial(
   signal?: AbortSignal,
 ): Promise<TrialSummary> {
   const log = logger.child({ jobId: job.id });
+  let trial: TrialJob | undefined;
+  let record: TrialRecordWriter | undefined;
   try {
     if ('error' in backend) throw backend.error;
     // The edge where a job is taken: its payload and trial config are validated here, once.
-    const trial = parsePayload(trialJobSchema, job.data, `job ${job.id}`);
+    trial = parsePayload(trialJobSchema, job.data, `job ${job.id}`);
     const setup = parseTrialConfig(trial.config, { imageSize: trial.dataset.imageSize, seed: trial.seed });
     await controls.checkCancelled(trial.sweepId);
     const attempt = new AttemptClock();
     const confirmLease = () => lease.confirm(job.id, token ?? '', signal);
+    const taken = trial;
     let summary: TrialSummary;
     try {
-      summary = await runSweepTrial(trial, setup, {
+      summary = await runSweepTrial(taken, setup, {
         layout,
         jobId: job.id,
         backend: backend.name,
@@ -103,53 +112,65 @@ export default async function processTrial(
         checkOrphaned,
         confirmLease,
         writer: `${hostname()}/${process.pid}`,
-        onProgress: async (progress) => {
+        startRecord: async () => {
+          record = await controls
+            .records()
+            .startAttempt(identityOf(taken, job.id), `${hostname()}/${process.pid}`, {
+              beforeWrite: confirmLease,
+            });
+          return record;
+        },
+        onProgress: async (progress, trialRecord) => {
           await job.updateProgress(progress);
-          await controls.afterEpoch(trial, progress);
+          await controls.afterEpoch(taken, progress, trialRecord);
         },
         log,
       });
     } catch (error) {
-      if (!(error instanceof TrialStoppedError)) throw error;
+      if (!(error instanceof TrialStoppedError) || record === undefined) throw error;
       log.info({ epoch: error.epoch, reason: error.reason }, 'stopped by the sweep scheduler');
-      const history = await controls.history(trial);
       summary = await recordStoppedTrial({
-        trial,
+        trial: taken,
         layout,
         jobId: job.id,
         backend: backend.name,
         attempt,
         stop: error,
-        history,
+        record,
         confirmLease,
       });
     }
     // Before this job completes, so the sweep's report keeps waiting for what it adds.
-    const added = await controls.afterTrial(trial);
+    const added = await controls.afterTrial(taken);
     if (added.length > 0) log.info({ added }, 'tpe: added the next trials');
     return summary;
   } catch (error) {
+    const settle = (status: TrialRecordStatus, reason: string) =>
+      settleRecord({ trial, record, jobId: job.id, status, reason, log });
     if (error instanceof SweepCancelledError) {
       // Fails for good with a reason status readers and the reporter recognise (failureCode); the checkpoint stays.
+      await settle('cancelled', failureReason(error));
       throw new UnrecoverableError(failureReason(error));
     }
     if (error instanceof DatasetNotReadyError) {
       const outcome = await generation.outcome(error.datasetId).catch(() => undefined);
+      const failure = (reason: string) => settle('failed', reason).then(() => new UnrecoverableError(reason));
       if (outcome === 'completed' && !existsSync(error.manifestFile)) {
         // Generated once, then removed (or this worker has another ARTIFACTS_DIR): no generator will write it again.
-        throw new UnrecoverableError(
+        throw await failure(
           `dataset ${error.datasetId} was generated, but ${error.manifestFile} is gone; ${repairHint(job.data)}`,
         );
       }
       if (outcome !== undefined && outcome !== 'completed') {
-        throw new UnrecoverableError(`dataset ${error.datasetId} could not be generated: ${outcome}`);
+        throw await failure(`dataset ${error.datasetId} could not be generated: ${outcome}`);
       }
       const waited = Date.now() - job.timestamp;
       if (waited > env.DATASET_WAIT_TIMEOUT_MS) {
-        throw new UnrecoverableError(
+        throw await failure(
           `${error.message} after ${Math.round(waited / 60_000)} min: is a generator worker running?`,
         );
       }
+      await settle('delayed', `waiting for dataset ${error.datasetId}`);
       // Not an attempt: the trial sleeps in the delayed set and costs no CPU while it waits.
       if (datasetWaits.due(job.id)) {
         log.info(
@@ -160,7 +181,11 @@ export default async function processTrial(
       await job.moveToDelayed(Date.now() + env.DATASET_POLL_MS, token);
       throw new DelayedError();
     }
-    if (error instanceof TrialLeaseLostError || leaseLost(error, signal)) {
+    if (
+      error instanceof TrialLeaseLostError ||
+      error instanceof TrialRecordFencedError ||
+      leaseLost(error, signal)
+    ) {
       // Another worker may own the trial now: this attempt ends here, and the job's state is not ours to change.
       const completedEpochs = error instanceof TrainingAbortedError ? error.completedEpochs : undefined;
       log.warn({ err: error, completedEpochs }, 'trial lease lost; stopped without writing');
@@ -168,21 +193,66 @@ export default async function processTrial(
     }
     if (error instanceof TrainingAbortedError) {
       log.info({ completedEpochs: error.completedEpochs }, 'handing the trial back (worker shutting down)');
+      await settle('waiting', 'handed back: its worker shut down');
       await job.moveToWait(token);
       throw new WaitingError();
     }
     if (error instanceof FileWriteError && (error.errno === 'ENOSPC' || error.errno === 'EDQUOT')) {
       // A full disk stays full for a retry in seconds: fail with the reason; the last good checkpoint stays.
-      throw new UnrecoverableError(`${failureReason(error)}; free space, then ${retryHint(job.data)}`);
+      const reason = `${failureReason(error)}; free space, then ${retryHint(job.data)}`;
+      await settle('failed', reason);
+      throw new UnrecoverableError(reason);
     }
     if (error instanceof DatasetFileError) {
-      throw new UnrecoverableError(`${failureReason(error)}; ${repairHint(job.data)}`);
+      const reason = `${failureReason(error)}; ${repairHint(job.data)}`;
+      await settle('failed', reason);
+      throw new UnrecoverableError(reason);
     }
     if (DETERMINISTIC.some((kind) => error instanceof kind)) {
       // A plain UnrecoverableError: its name must survive the trip to the worker process.
+      await settle('failed', failureReason(error as Error));
       throw new UnrecoverableError(failureReason(error as Error));
     }
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    await settle(
+      lastAttempt ? 'failed' : 'retrying',
+      error instanceof Error ? failureReason(error) : String(error),
+    );
     throw error;
+  }
+}
+
+/** The fields a trial's record starts from. */
+function identityOf(trial: TrialJob, jobId: string): TrialIdentity {
+  const { sweepId, trialId, datasetId, config, seed } = trial;
+  return { sweepId, trialId, jobId, datasetId, config, seed };
+}
+
+/**
+ * Puts how an attempt ended on the trial's record: through the attempt's writer once it started
+ * (fenced: an attempt that lost the trial writes nothing), else as a status change that never
+ * overwrites a running or ended record. A record that cannot be written (Redis down, fenced) is
+ * logged; the job's own failure still reaches BullMQ.
+ */
+async function settleRecord(outcome: {
+  trial: TrialJob | undefined;
+  record: TrialRecordWriter | undefined;
+  jobId: string;
+  status: TrialRecordStatus;
+  reason: string;
+  log: typeof logger;
+}): Promise<void> {
+  const { trial, record, status, reason } = outcome;
+  if (trial === undefined) return; // a payload that did not parse names no trial
+  try {
+    if (record) await record.write({ status, reason });
+    else
+      await controls.records().setStatus(identityOf(trial, outcome.jobId), status, {
+        reason,
+        unless: (current) => current.status === 'running' || ENDED_STATUSES.has(current.status),
+      });
+  } catch (error) {
+    outcome.log.warn({ err: error, status }, 'could not record how the attempt ended');
   }
 }
 

@@ -1,7 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { type LocalRedis, QUEUES, startLocalRedis, trialJobId } from '@repo/contracts';
-import { datasetId, datasetSpecSchema } from '@repo/dataset';
+import { type LocalRedis, QUEUES, startLocalRedis, TrialRecordStore, trialJobId } from '@repo/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PipelineFixture, tinySweep } from './pipeline-fixture.js';
 
@@ -35,13 +32,9 @@ describe('a trainer whose job Redis lost mid-trial', () => {
     // checkpoint (its look-up of the job, then the lock extension), so the progress update that
     // follows the checkpoint fails in the worker while the sandbox trains on.
     await pipeline.producer.enqueueSweep(plan);
-    // Armed once the trial trains (its dataset is written), past the looks of its wait for the dataset.
-    const manifest = join(
-      pipeline.layout.datasetDir(datasetId(datasetSpecSchema.parse(plan.dataset))),
-      'manifest.json',
-    );
-    while (!existsSync(manifest)) await sleep(100);
-    await sleep(1_000);
+    // Armed once the trial trains (its attempt holds the record): the next confirmation is the first epoch's checkpoint's.
+    const records = new TrialRecordStore(pipeline.redis, pipeline.prefix);
+    while ((await records.state('lost', 't1'))?.status !== 'running') await sleep(100);
     const monitor = await pipeline.redis.duplicate().monitor();
     const flushed = new Promise<void>((resolve) => {
       let confirming: string | undefined;

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRedis, QUEUES, reportJobId, trialJobId } from '@repo/contracts';
+import { createRedis, QUEUES, reportJobId, TrialRecordStore, trialJobId } from '@repo/contracts';
 import { datasetId, datasetSpecSchema } from '@repo/dataset';
 import { parseRunRecord, samplePredictionsSchema } from '@repo/metrics';
 import { QueueEvents } from 'bullmq';
@@ -55,6 +55,10 @@ describe('the sweep pipeline', () => {
 
         const bad = await fixture.producer.queue(QUEUES.train).getJob(trialJobId('e2e', 'bad'));
         expect(bad?.attemptsMade).toBe(1); // deterministic: no retries
+        expect(await new TrialRecordStore(fixture.redis, fixture.prefix).state('e2e', 'bad')).toMatchObject({
+          status: 'failed',
+          reason: expect.stringMatching(/TrialConfigError: arch: must be one of/),
+        });
         expect(await fixture.producer.queue(QUEUES.train).getJobCountByTypes('completed', 'failed')).toBe(4);
         for (const trialId of ['t1', 't2', 't3']) {
           const files = await readdir(fixture.layout.trialDir('e2e', trialId));
@@ -64,8 +68,16 @@ describe('the sweep pipeline', () => {
             'model',
             'predictions.json',
             'run.json',
-            'summary.json',
+            'trial.json',
           ]);
+          // The trial's one record, in Redis and mirrored beside run.json.
+          const state = await new TrialRecordStore(fixture.redis, fixture.prefix).record('e2e', trialId);
+          expect(state).toMatchObject({ status: 'completed', attempts: 1, result: { epochs: 2 } });
+          expect(state?.curve.map((entry) => entry.epoch)).toEqual([1, 2]);
+          const mirrored = JSON.parse(
+            await readFile(join(fixture.layout.trialDir('e2e', trialId), 'trial.json'), 'utf8'),
+          );
+          expect(mirrored).toEqual(state);
           const summary = await fixture.trialSummary(trialJobId('e2e', trialId));
           expect(summary.epochs).toBe(2);
           const runFile = join(fixture.artifacts, summary.runFile);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { QUEUES, reportJobId, SweepStatusReader, TpeProgress } from '@repo/contracts';
+import { QUEUES, reportJobId, SweepStatusReader, TrialRecordStore } from '@repo/contracts';
 import { parseSweepSpec, planSweep, suggestTrials } from '@repo/sweep';
 import { describe, expect } from 'vitest';
 import { pipelineTest } from './pipeline-fixture.js';
@@ -42,8 +42,19 @@ describe('a TPE sweep grows as results arrive', () => {
       // The trials added are what suggestTrials gives from the results recorded before each was claimed.
       const trials = await fixture.producer.sweeps.trials(plan.sweepId);
       expect(trials.map((trial) => trial.trialId)).toEqual(['t000', 't001', 't002']);
-      const results = await new TpeProgress(fixture.redis, fixture.prefix).results(plan.sweepId);
-      expect([...results.keys()].sort()).toEqual(['t000', 't001', 't002']);
+      const records = await new TrialRecordStore(fixture.redis, fixture.prefix).states(
+        plan.sweepId,
+        trials.map((trial) => trial.trialId),
+      );
+      const results = new Map(
+        [...records].map(([trialId, state]) => [trialId, state.objective ?? Number.NaN]),
+      );
+      expect([...records.values()].map((state) => state.status)).toEqual([
+        'completed',
+        'completed',
+        'completed',
+      ]);
+      expect([...results.values()].every(Number.isFinite)).toBe(true);
       const first = [{ config: trials[0]?.config ?? {}, value: results.get('t000') ?? Number.NaN }];
       expect(suggestTrials(spec, first, 1)).toEqual([trials[1]]);
 

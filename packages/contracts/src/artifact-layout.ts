@@ -5,7 +5,7 @@ import { idSchema } from './ids.js';
  * Where every artifact lives under ARTIFACTS_DIR (shared by all workers, e.g. a volume):
  *
  *     datasets/<datasetId>/manifest.json, <split>-<shard>-*.npy
- *     sweeps/<sweepId>/trials/<trialId>/{run.json,summary.json,history.json,confusion.json,predictions.json,model/,checkpoint/}
+ *     sweeps/<sweepId>/trials/<trialId>/{run.json,trial.json,history.json,confusion.json,predictions.json,model/,checkpoint/}
  *     sweeps/<sweepId>/report.json    the report view (@repo/report-view), written once by the reporter
  *     sweeps/<sweepId>/report.html    `mtl report --format html`
  *

@@ -3,6 +3,7 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
+import { recordStubTrial } from '../../../tooling/vitest/trial-record.js';
 import { SweepCancelledError } from './errors.js';
 import { reportJobId, trialJobId } from './ids.js';
 import type { TrialJob } from './job-payloads.js';
@@ -11,6 +12,7 @@ import { QUEUES } from './queue-names.js';
 import { createRedis } from './redis-connection.js';
 import type { SweepPlanInput } from './sweep-plan.js';
 import { SweepStatusReader } from './sweep-status.js';
+import { TrialRecordStore } from './trial-record-store.js';
 
 const plan = (sweepId: string, trialIds: string[]): SweepPlanInput => ({
   sweepId,
@@ -92,7 +94,10 @@ describe('PipelineProducer.cancelSweep / retryFailed', () => {
     await producer.enqueueSweep(plan('rt', ['ok', 'bad']));
     let healed = false;
     const trainer = worker<TrialJob>(QUEUES.train, async (job) => {
-      if (job.data.trialId === 'bad' && !healed) throw new UnrecoverableError('TrialConfigError: oops');
+      if (job.data.trialId === 'bad' && !healed) {
+        await recordStubTrial(redis, prefix, job, { status: 'failed', reason: 'TrialConfigError: oops' });
+        throw new UnrecoverableError('TrialConfigError: oops');
+      }
       return { trialId: job.data.trialId };
     });
     const reports: string[] = [];
@@ -113,6 +118,11 @@ describe('PipelineProducer.cancelSweep / retryFailed', () => {
     const bad = await producer.queue(QUEUES.train).getJob(trialJobId('rt', 'bad'));
     expect(bad?.attemptsMade).toBe(0);
     expect(await bad?.getState()).toBe('waiting');
+    expect(await new TrialRecordStore(redis, prefix).state('rt', 'bad')).toMatchObject({
+      status: 'waiting',
+      attempts: 1,
+      reason: 'retried (mtl retry)',
+    });
     expect(await producer.retryFailed('rt')).toMatchObject({ retried: [] });
     trainer.resume();
     await until(async () => (await state(QUEUES.train, trialJobId('rt', 'bad'))) === 'completed');

@@ -21,12 +21,10 @@ export {
   type TrialJob,
   type TrialProgress,
   type TrialSpec,
-  type TrialSummary,
   trialConfigSchema,
   trialJobSchema,
   trialProgressSchema,
   trialSpecSchema,
-  trialSummarySchema,
 } from './job-payloads.js';
 export { freeLoopbackPort, type LocalRedis, redisAnswers, startLocalRedis } from './local-redis.js';
 export {
@@ -71,7 +69,32 @@ export {
   type TrialStatus,
 } from './sweep-status.js';
 export { TpeProgress } from './tpe-progress.js';
-export { type EpochMetrics, type EpochRecord, TrialCurves } from './trial-curves.js';
+export { bestObjective } from './trial-objective.js';
+export {
+  ENDED_STATUSES,
+  type EpochMetrics,
+  type EpochRecord,
+  epochRecordSchema,
+  summaryOf,
+  TRIAL_RECORD_STATUSES,
+  TRIAL_RECORD_VERSION,
+  type TrialIdentity,
+  type TrialRecord,
+  type TrialRecordState,
+  type TrialRecordStatus,
+  type TrialResult,
+  type TrialSummary,
+  trialRecordStateSchema,
+  trialResultSchema,
+  trialSummarySchema,
+} from './trial-record.js';
+export { TrialRecordFencedError } from './trial-record-fenced-error.js';
+export {
+  parseState as parseTrialRecordState,
+  TrialRecordStore,
+  TrialRecordWriter,
+} from './trial-record-store.js';
+export { TrialRecordVersionError } from './trial-record-version-error.js';
 export { EnvError, envVariable, parseEnv, type WorkerEnv, workerEnvSchema } from './worker-env.js';
 export {
   closeOnSignals,

@@ -70,35 +70,6 @@ export const trialProgressSchema = z.strictObject({
 });
 export type TrialProgress = z.output<typeof trialProgressSchema>;
 
-/** Return value of a trial job: small; the full record is `run.json` in the trial directory. */
-export const trialSummarySchema = z.strictObject({
-  sweepId: idSchema,
-  trialId: idSchema,
-  /** `run.json`, relative to ARTIFACTS_DIR. */
-  runFile: z.string(),
-  epochs: z.int().min(0),
-  bestEpoch: z.int().min(0),
-  stoppedEarly: z.boolean(),
-  /**
-   * Set when the sweep's scheduler stopped the trial (the reason); its `run.json` then has status
-   * `stopped-early-by-scheduler` and `test` is empty (a stopped trial is not scored).
-   */
-  stoppedByScheduler: z.string().optional(),
-  /** Epochs a checkpoint already held when the last attempt started (a resumed trial has > 0). */
-  resumedEpochs: z.int().min(0),
-  /** Headline test-split metrics (e.g. shape_acc, colour_acc, position_mae_px). */
-  test: metricsSchema,
-  /** Wall time of the last attempt, from job start to the recorded trial directory. */
-  durationMs: z.number().min(0),
-  /** Of which training and fine-tuning (the rest: loading data, building, evaluating, recording). */
-  trainMs: z.number().min(0),
-  /** CPU time (user + system) the sandboxed process spent on this attempt. */
-  cpuMs: z.number().min(0),
-  /** Peak resident memory of the sandboxed process that trained it (maxRSS), MiB. */
-  peakRssMiB: z.number().min(0),
-});
-export type TrialSummary = z.output<typeof trialSummarySchema>;
-
 /** `report` queue, name `report`: the parent of a sweep's trials; aggregates them when all have ended. */
 export const reportJobSchema = z.strictObject({
   sweepId: idSchema,

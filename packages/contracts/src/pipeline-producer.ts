@@ -12,11 +12,13 @@ import {
   type ShardJob,
   type TrialJob,
   type TrialSpec,
+  trialJobSchema,
   trialSpecSchema,
 } from './job-payloads.js';
 import { QUEUES, type QueueName } from './queue-names.js';
 import { type SweepPlanInput, sweepPlanSchema } from './sweep-plan.js';
 import { DEFAULT_QUEUE_PREFIX, SweepRegistry } from './sweep-registry.js';
+import { TrialRecordStore } from './trial-record-store.js';
 
 export interface PipelineProducerOptions {
   /** BullMQ key prefix; producers and workers must agree. Default `mtl`. */
@@ -73,6 +75,7 @@ export class PipelineProducer {
   readonly prefix: string;
   readonly sweeps: SweepRegistry;
   private readonly flows: FlowProducer;
+  private readonly records: TrialRecordStore;
   private readonly queues: Record<QueueName, Queue>;
   private closing?: Promise<void>;
 
@@ -81,6 +84,7 @@ export class PipelineProducer {
     this.prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
     const onError = options.onError ?? (() => {});
     this.flows = new FlowProducer({ connection, prefix: this.prefix });
+    this.records = new TrialRecordStore(connection, this.prefix);
     this.flows.on('error', onError);
     const queue = (name: QueueName) =>
       new Queue(name, { connection, prefix: this.prefix }).on('error', onError);
@@ -229,6 +233,15 @@ export class PipelineProducer {
     await this.enqueueDataset(info.plan.dataset);
     for (const { job } of failed) {
       await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      const trial = trialJobSchema.parse(job.data);
+      // No attempt holds a failed job: its record (failed, or running if its trainer died) waits again.
+      await this.records.setStatus(
+        { ...trial, jobId: job.id ?? trialJobId(sweepId, trial.trialId) },
+        'waiting',
+        {
+          reason: 'retried (mtl retry)',
+        },
+      );
     }
     const report = await this.queues[QUEUES.report].getJob(reportJobId(sweepId));
     const reportState = await report?.getState();

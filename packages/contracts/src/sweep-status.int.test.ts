@@ -4,15 +4,18 @@ import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { jobsEnded } from '../../../tooling/vitest/jobs-ended.js';
 import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
-import { stubTrialSummary } from '../../../tooling/vitest/trial-summary.js';
+import { recordStubTrial } from '../../../tooling/vitest/trial-record.js';
 import { trialJobId } from './ids.js';
-import type { TrialJob, TrialSummary } from './job-payloads.js';
+import type { TrialJob } from './job-payloads.js';
 import { PipelineProducer } from './pipeline-producer.js';
 import { QUEUES } from './queue-names.js';
 import { createRedis } from './redis-connection.js';
 import type { SweepPlanInput } from './sweep-plan.js';
+import { DEFAULT_OBJECTIVE } from './sweep-plan.js';
 import { SweepStatusReader } from './sweep-status.js';
-import { TrialCurves } from './trial-curves.js';
+import { bestObjective } from './trial-objective.js';
+import type { TrialSummary } from './trial-record.js';
+import { TrialRecordStore } from './trial-record-store.js';
 
 const plan = (sweepId: string, trialIds: string[]): SweepPlanInput => ({
   sweepId,
@@ -20,9 +23,6 @@ const plan = (sweepId: string, trialIds: string[]): SweepPlanInput => ({
   dataset: { imageSize: 32, samples: 20, test: 10, seed: 3 },
   trials: trialIds.map((trialId, seed) => ({ trialId, config: { arch: 'mtl-seed', epochs: 2 }, seed })),
 });
-
-const summary = (sweepId: string, trialId: string, extra: Partial<TrialSummary> = {}) =>
-  stubTrialSummary(sweepId, trialId, { epochs: 2, bestEpoch: 2, ...extra });
 
 describe('SweepStatusReader', () => {
   let redis: Redis;
@@ -52,7 +52,6 @@ describe('SweepStatusReader', () => {
    * `bad` fails for good, `slow` reports one epoch and stays running until `release` is called.
    */
   async function runTrials(count: number) {
-    const curves = new TrialCurves(redis, prefix);
     let release = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
@@ -62,28 +61,48 @@ describe('SweepStatusReader', () => {
       QUEUES.train,
       async (job: Job<TrialJob>) => {
         started++;
-        const { sweepId, trialId } = job.data;
-        if (trialId === 'bad') throw new UnrecoverableError('TrialConfigError: arch: unknown');
-        const losses = trialId === 'good' ? [0.9, 0.4] : trialId === 'pruned' ? [2.5] : [1.5];
-        for (const [i, loss] of losses.entries()) {
-          await curves.record(sweepId, trialId, {
-            epoch: i + 1,
-            train: { loss },
-            val: { loss, position_mae: 10 * loss, shape_acc: 1 - loss / 3, colour_acc: 1 },
+        const { trialId } = job.data;
+        if (trialId === 'bad') {
+          await recordStubTrial(redis, prefix, job, {
+            status: 'failed',
+            reason: 'TrialConfigError: arch: unknown',
           });
-          await job.updateProgress({
-            phase: 'train',
-            epoch: i + 1,
-            epochs: 2,
-            bestEpoch: 1,
-            train: { loss },
-            val: { loss, shape_acc: 1 - loss / 3 },
-          });
+          throw new UnrecoverableError('TrialConfigError: arch: unknown');
         }
-        if (trialId === 'slow') await held;
+        const losses = trialId === 'good' ? [0.9, 0.4] : trialId === 'pruned' ? [2.5] : [1.5];
+        let objective: number | undefined;
+        const epochs = losses.map((loss, i) => {
+          const val = { loss, position_mae: 10 * loss, shape_acc: 1 - loss / 3, colour_acc: 1 };
+          objective = bestObjective(objective, val, DEFAULT_OBJECTIVE);
+          return {
+            entry: { epoch: i + 1, train: { loss }, val },
+            ...(objective === undefined ? {} : { objective }),
+          };
+        });
+        if (trialId === 'slow') {
+          // Running: its attempt has written one epoch and not ended.
+          const writer = await new TrialRecordStore(redis, prefix).startAttempt(
+            { ...job.data, jobId: job.id ?? '' },
+            'stub/1',
+          );
+          const [first] = epochs;
+          if (first)
+            await writer.epoch(first.entry, {
+              objective: first.objective,
+              progress: { phase: 'train', epoch: 1, epochs: 2, val: first.entry.val },
+            });
+          await held;
+          return (await recordStubTrial(redis, prefix, job)) as TrialSummary;
+        }
+        const stub = { epochs, result: { epochs: 2, bestEpoch: 2 } };
         if (trialId === 'pruned')
-          return summary(sweepId, trialId, { stoppedByScheduler: 'rung 1: ranks 2 of 2' });
-        return summary(sweepId, trialId);
+          return (await recordStubTrial(redis, prefix, job, {
+            ...stub,
+            status: 'stopped',
+            reason: 'rung 1: ranks 2 of 2',
+            result: { stoppedByScheduler: 'rung 1: ranks 2 of 2' },
+          })) as TrialSummary;
+        return (await recordStubTrial(redis, prefix, job, stub)) as TrialSummary;
       },
       { connection: workerRedis, prefix, concurrency: 4 },
     );
@@ -158,6 +177,18 @@ describe('SweepStatusReader', () => {
     expect(status?.state).toBe('cancelled');
     expect(status?.trials.map((t) => t.state)).toEqual(['waiting', 'cancelled']);
     expect(status?.counts).toMatchObject({ waiting: 1, cancelled: 1 });
+  });
+
+  it('a trial whose record says running but whose attempt died is what its queue says', async () => {
+    await producer.enqueueSweep(plan('dead', ['a']));
+    const job = await producer.queue(QUEUES.train).getJob(trialJobId('dead', 'a'));
+    // An attempt started and its process was killed: the job went back to waiting (stalled).
+    await new TrialRecordStore(redis, prefix).startAttempt(
+      { ...(job?.data as TrialJob), jobId: job?.id ?? '' },
+      'gone/1',
+    );
+    const [trial] = (await reader.status('dead'))?.trials ?? [];
+    expect(trial).toMatchObject({ state: 'waiting', attempts: 1 });
   });
 
   it('lists sweeps newest first with their state and counts; knows no unknown sweep', async () => {

@@ -1,13 +1,13 @@
-import { validationValue } from '@repo/metrics';
-import { type Job, Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { failureCode, SweepCancelledError } from './errors.js';
 import { reportJobId, trialJobId } from './ids.js';
-import { type TrialProgress, trialProgressSchema, trialSummarySchema } from './job-payloads.js';
+import { type TrialProgress, trialProgressSchema } from './job-payloads.js';
 import { QUEUES } from './queue-names.js';
 import { DEFAULT_OBJECTIVE, type SweepObjective } from './sweep-plan.js';
 import { DEFAULT_QUEUE_PREFIX, type SweepInfo, SweepRegistry } from './sweep-registry.js';
-import { type EpochMetrics, type EpochRecord, TrialCurves } from './trial-curves.js';
+import { ENDED_STATUSES, type EpochMetrics, type TrialRecordState } from './trial-record.js';
+import { TrialRecordStore } from './trial-record-store.js';
 
 /**
  * Where a sweep stands:
@@ -34,7 +34,7 @@ export type TrialState =
   | 'cancelled'
   | 'missing';
 
-/** One trial of a sweep as the queues and the curves store see it. */
+/** One trial of a sweep as its record (and, for a trial no attempt owns, its queue) says. */
 export interface TrialStatus {
   trialId: string;
   jobId: string;
@@ -91,24 +91,25 @@ export interface SweepSummary {
 }
 
 /**
- * Reads the state of sweeps from Redis alone (sweep registry, the `train` and `report` queues, the
- * trial curves): what `mtl status`, `mtl ls` and a web view show. Costs two Redis round trips per
- * trial (issued together), so reading a 1,000-trial sweep stays well under a second.
+ * Reads the state of sweeps from Redis alone: what `mtl status`, `mtl ls` and a web view show. Each
+ * trial's record (TrialRecordStore, read for every trial in one pipelined call) is the source; the
+ * `train` queue is asked only about trials whose record has not ended, because a trial no attempt
+ * owns (queued, or its trainer died mid-attempt) is only known to its queue. BullMQ is loaded then
+ * only, so listing finished sweeps starts fast.
  */
 export class SweepStatusReader {
   readonly registry: SweepRegistry;
-  private readonly curves: TrialCurves;
-  private readonly train: Queue;
-  private readonly report: Queue;
+  private readonly records: TrialRecordStore;
+  private queues?: Promise<{ train: Queue; report: Queue }>;
   private closing?: Promise<void>;
 
   /** `connection` stays the caller's: `close()` does not close it. Default prefix `mtl`. */
-  constructor(connection: Redis, prefix: string = DEFAULT_QUEUE_PREFIX) {
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string = DEFAULT_QUEUE_PREFIX,
+  ) {
     this.registry = new SweepRegistry(connection, prefix);
-    this.curves = new TrialCurves(connection, prefix);
-    // Commands reject on their own; connection errors are the caller's to report.
-    this.train = new Queue(QUEUES.train, { connection, prefix }).on('error', () => {});
-    this.report = new Queue(QUEUES.report, { connection, prefix }).on('error', () => {});
+    this.records = new TrialRecordStore(connection, prefix);
   }
 
   /** The status of one sweep, or undefined when no sweep has that id. */
@@ -118,20 +119,25 @@ export class SweepStatusReader {
     const objective = sweep.plan.objective ?? DEFAULT_OBJECTIVE;
     const cancelled = sweep.cancelledAt !== undefined;
     const all = await this.registry.trials(sweepId, sweep);
-    const [curves, reportState, trials] = await Promise.all([
-      this.curves.all(sweepId),
-      this.report.getJobState(reportJobId(sweepId)),
-      Promise.all(
-        all.map(async ({ trialId }) => {
-          const jobId = trialJobId(sweepId, trialId);
-          const job = await this.train.getJob(jobId);
-          return { trialId, jobId, job, state: job ? await job.getState() : undefined };
-        }),
-      ),
-    ]);
-    const statuses = trials.map(({ trialId, jobId, job, state }) =>
-      trialStatus(trialId, jobId, job, state, cancelled, curves.get(trialId), objective),
+    const ids = all.map(({ trialId }) => trialId);
+    const records = await this.records.states(sweepId, ids);
+    const statuses = await Promise.all(
+      ids.map(async (trialId) => {
+        const jobId = trialJobId(sweepId, trialId);
+        const record = records.get(trialId);
+        if (record && ENDED_STATUSES.has(record.status))
+          return trialStatus(trialId, jobId, record, undefined, cancelled);
+        const job = await (await this.queue()).train.getJob(jobId);
+        const queued = job ? { job, state: await job.getState() } : undefined;
+        return trialStatus(trialId, jobId, record, queued, cancelled);
+      }),
     );
+    // A reported sweep whose trials all ended needs no queue; else its report job says where it is.
+    const ended = ids.every((trialId) => ENDED_STATUSES.has(records.get(trialId)?.status ?? 'waiting'));
+    const reportState =
+      sweep.reportedAt !== undefined && ended
+        ? 'completed'
+        : await (await this.queue()).report.getJobState(reportJobId(sweepId));
     const counts = countTrials(statuses);
     return {
       sweep,
@@ -165,51 +171,76 @@ export class SweepStatusReader {
       }));
   }
 
-  /** Closes the queues (idempotent); the connection stays open. */
+  /** Closes the queues it opened (idempotent); the connection stays open. */
   close(): Promise<void> {
-    this.closing ??= Promise.all([this.train.close(), this.report.close()]).then(() => {});
+    this.closing ??= (this.queues ?? Promise.resolve(undefined)).then(async (queues) => {
+      await Promise.all([queues?.train.close(), queues?.report.close()]);
+    });
     return this.closing;
+  }
+
+  /** The queues, with BullMQ loaded on first need: a finished sweep or an empty list never loads it. */
+  private queue(): Promise<{ train: Queue; report: Queue }> {
+    this.queues ??= import('bullmq').then(({ Queue }) => {
+      const open = (name: string) =>
+        // Commands reject on their own; connection errors are the caller's to report.
+        new Queue(name, { connection: this.connection, prefix: this.prefix }).on('error', () => {});
+      return { train: open(QUEUES.train), report: open(QUEUES.report) };
+    });
+    return this.queues;
   }
 }
 
 function trialStatus(
   trialId: string,
   jobId: string,
-  job: Job | undefined,
-  jobState: string | undefined,
+  record: TrialRecordState | undefined,
+  queued: { job: Job; state: string } | undefined,
   cancelled: boolean,
-  curve: EpochRecord[] | undefined,
-  objective: SweepObjective,
 ): TrialStatus {
-  const status: TrialStatus = { trialId, jobId, state: 'missing', attempts: job?.attemptsMade ?? 0 };
-  const progress = trialProgressSchema.safeParse(job?.progress);
-  if (progress.success) {
-    const { phase, epoch, epochs, val } = progress.data;
-    status.progress = { phase, epoch, epochs, val };
+  const status: TrialStatus = {
+    trialId,
+    jobId,
+    state: 'missing',
+    attempts: record?.attempts ?? queued?.job.attemptsMade ?? 0,
+  };
+  if (record?.progress) status.progress = record.progress;
+  else {
+    const progress = trialProgressSchema.safeParse(queued?.job.progress);
+    if (progress.success) {
+      const { phase, epoch, epochs, val } = progress.data;
+      status.progress = { phase, epoch, epochs, val };
+    }
   }
-  const value = curve && bestValue(curve, objective);
-  if (value !== undefined) status.objective = value;
-  if (job === undefined) {
+  if (record?.objective !== undefined) status.objective = record.objective;
+  if (record && ENDED_STATUSES.has(record.status)) {
+    status.state = record.status as TrialState;
+    const reason = record.decision?.reason ?? record.reason;
+    if (reason !== undefined) status.reason = reason;
+    return status;
+  }
+  if (queued === undefined) {
     if (cancelled) status.state = 'cancelled';
     return status;
   }
-  switch (jobState) {
-    case 'completed': {
-      const summary = trialSummarySchema.safeParse(job.returnvalue);
-      const stopped = summary.success ? summary.data.stoppedByScheduler : undefined;
-      status.state = stopped === undefined ? 'completed' : 'stopped';
-      if (stopped !== undefined) status.reason = stopped;
+  // The record has not ended: the queue says whether an attempt holds the trial now.
+  switch (queued.state) {
+    case 'completed':
+      // A job that completed without an ended record (an older trainer): its outcome is unknown here.
+      status.state = 'completed';
+      break;
+    case 'failed': {
+      const reason = queued.job.failedReason;
+      status.state = failureCode(reason) === SweepCancelledError.code ? 'cancelled' : 'failed';
+      status.reason = reason;
       break;
     }
-    case 'failed':
-      status.state = failureCode(job.failedReason) === SweepCancelledError.code ? 'cancelled' : 'failed';
-      status.reason = job.failedReason;
-      break;
     case 'active':
       status.state = 'running';
       break;
     case 'delayed':
       status.state = 'delayed';
+      if (record?.reason !== undefined) status.reason = record.reason;
       break;
     case 'unknown':
       status.state = cancelled ? 'cancelled' : 'missing';
@@ -218,18 +249,6 @@ function trialStatus(
       status.state = 'waiting';
   }
   return status;
-}
-
-/** Best value of the objective metric over the curve; undefined when no epoch has it. */
-function bestValue(curve: EpochRecord[], objective: SweepObjective): number | undefined {
-  let best: number | undefined;
-  for (const { val } of curve) {
-    const value = validationValue(val, objective.metric);
-    if (Number.isNaN(value)) continue;
-    if (best === undefined || (objective.direction === 'minimize' ? value < best : value > best))
-      best = value;
-  }
-  return best;
 }
 
 function countTrials(trials: TrialStatus[]): TrialCounts {

@@ -31,20 +31,11 @@ describe('growing a TPE sweep', () => {
     redis.disconnect();
   });
 
-  it('counts results atomically and lets one of many racing trainers claim a configuration', async () => {
+  it('counts ended trials atomically and lets one of many racing trainers claim a configuration', async () => {
     const progress = new TpeProgress(redis, prefix);
-    const counts = await Promise.all(
-      ['a', 'b', 'c'].map((id, i) => progress.recordResult('tpe', id, i / 10)),
-    );
+    const counts = await Promise.all(['a', 'b', 'c'].map((id) => progress.recordEnded('tpe', id)));
     expect(counts.sort()).toEqual([1, 2, 3]);
-    expect(await progress.recordResult('tpe', 'b', 0.05)).toBe(3); // a retry: new value, same count
-    expect(await progress.results('tpe')).toEqual(
-      new Map([
-        ['a', 0],
-        ['b', 0.05],
-        ['c', 0.2],
-      ]),
-    );
+    expect(await progress.recordEnded('tpe', 'b')).toBe(3); // a retry ends again: counted once
     const claims = await Promise.all(['a', 'b', 'c', 'd'].map((by) => progress.claim('tpe', 3, by)));
     expect(claims.filter(Boolean)).toHaveLength(1);
   });

@@ -1,4 +1,4 @@
-import type { TrialSummary } from '@repo/contracts';
+import type { TrialSummary } from '@repo/contracts/records';
 import {
   aggregateRuns,
   type CompletedRunRecord,

@@ -1,4 +1,4 @@
-import type { ArtifactLayout } from '@repo/contracts';
+import type { ArtifactLayout } from '@repo/contracts/records';
 import { buildReportView, type RunSource } from './build-report-view.js';
 import { SweepNotFoundError } from './errors.js';
 import { type ReportSummary, summariseReportView } from './report-summary.js';

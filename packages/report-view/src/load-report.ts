@@ -1,4 +1,4 @@
-import type { ArtifactLayout } from '@repo/contracts';
+import type { ArtifactLayout } from '@repo/contracts/records';
 import { type LoadSweepOptions, loadSampleImages, loadSweepView } from './load-sweep-view.js';
 import { type ReportSummary, type RunDetails, summariseReportView } from './report-summary.js';
 import { readReportSummary, readRunDetails } from './report-summary-files.js';

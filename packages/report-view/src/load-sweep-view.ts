@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import type { ArtifactLayout } from '@repo/contracts';
+import type { ArtifactLayout } from '@repo/contracts/records';
 import { openDataset } from '@repo/dataset';
 import type { Objective } from '@repo/metrics';
 import { buildReportView, type RunSource } from './build-report-view.js';

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ArtifactLayout } from '@repo/contracts';
+import type { ArtifactLayout } from '@repo/contracts/records';
 import { writeFileWhole } from '@repo/dataset';
 import {
   REPORT_SUMMARY_FORMAT,

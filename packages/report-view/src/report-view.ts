@@ -1,4 +1,4 @@
-import { trialSummarySchema } from '@repo/contracts';
+import { trialSummarySchema } from '@repo/contracts/records';
 import {
   evaluationSchema,
   historyEntrySchema,

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { type ArtifactLayout, idSchema } from '@repo/contracts';
+import { type ArtifactLayout, idSchema } from '@repo/contracts/records';
 import { writeFileWhole } from '@repo/dataset';
 import { z } from 'zod';
 import type { RunSource } from './build-report-view.js';

@@ -1,4 +1,4 @@
-import type { ArtifactLayout } from '@repo/contracts';
+import type { ArtifactLayout } from '@repo/contracts/records';
 import { readJson, readReportFile, sweepIds, trialIds } from './sweep-files.js';
 
 /** One row of the sweeps list. */

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ArtifactLayout } from '@repo/contracts';
+import type { ArtifactLayout } from '@repo/contracts/records';
 import { COLOURS, SHAPES } from '@repo/dataset';
 import { evaluateHeads, RUN_RECORD_FORMAT, RUN_RECORD_VERSION, samplePredictions } from '@repo/metrics';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';

@@ -11,7 +11,7 @@ import { writeFileWhole } from '@repo/dataset';
  *     history.json                        per-epoch losses and metrics of each phase
  *     confusion.json                      test-split confusion matrices (shape, colour)
  *     predictions.json                    first 12 test samples' predictions, every position error
- *     summary.json                        a sweep trial's job return value (the trainer's)
+ *     trial.json                          a sweep trial's record as it ended (the trainer's)
  *     run.json                            the RunRecord, written last: it marks the trial complete
  *
  * Both the trainer and `mtl train` lay a trial out so (`mtl train` adds confusion.txt).

@@ -1,9 +1,9 @@
-import type { SweepSummary } from '@repo/contracts';
+import type { SweepSummary } from '@repo/contracts/records';
 import type { SweepListEntry } from '@repo/report-view';
 import { printable } from '@repo/sweep/printable';
 import { Command } from 'commander';
 import { intOption } from '../options.js';
-import { openQueues, type QueueOptions, withQueueOptions } from './queue-options.js';
+import { openStatusQueries, type QueueOptions, withQueueOptions } from './queue-options.js';
 
 interface LsOptions extends QueueOptions {
   json?: boolean;
@@ -87,7 +87,7 @@ export function lsCommand(): Command {
   )
     .addHelpText('after', EXAMPLES)
     .action(async (options: LsOptions) => {
-      const queues = await openQueues(options);
+      const queues = await openStatusQueries(options);
       try {
         const sweeps = await queues.reader.listSweeps({ limit: options.limit });
         const onDisk = (
@@ -108,7 +108,7 @@ async function sweepsOnlyOnDisk(
   known: (sweepId: string) => Promise<unknown>,
 ): Promise<SweepOnDisk[]> {
   const [{ ArtifactLayout }, { listSweepsFromArtifacts }] = await Promise.all([
-    import('@repo/contracts'),
+    import('@repo/contracts/records'),
     import('@repo/report-view'),
   ]);
   const entries = await listSweepsFromArtifacts(new ArtifactLayout(artifacts), 'orphaned');

@@ -1,4 +1,5 @@
-import type { createRedis, PipelineProducer, SweepStatusReader } from '@repo/contracts';
+import type { createRedis, PipelineProducer } from '@repo/contracts';
+import type { SweepStatusReader } from '@repo/contracts/records';
 import { type Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_REDIS_URL, redisUrl } from '../env.js';
 
@@ -46,6 +47,27 @@ export async function openQueues(options: QueueOptions): Promise<Queues> {
     redis.disconnect();
   };
   return { redis, producer, reader, close };
+}
+
+/** A ready connection with the status reader only (BullMQ-free until a queue must be asked): ls and status. */
+export interface StatusQueries {
+  reader: SweepStatusReader;
+  close(): Promise<void>;
+}
+
+/** Like `openQueues`, for verbs that only read: loads `@repo/contracts/records`, not the producer. */
+export async function openStatusQueries(options: QueueOptions): Promise<StatusQueries> {
+  const url = redisUrl(options.redis);
+  const { connectFastFail, SweepStatusReader } = await import('@repo/contracts/records');
+  const redis = await connectFastFail(url);
+  const reader = new SweepStatusReader(redis, options.prefix);
+  return {
+    reader,
+    close: async () => {
+      await reader.close();
+      redis.disconnect();
+    },
+  };
 }
 
 function prefixOption(value: string): string {

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ExitCode, ExitStatus } from '../errors.js';
 import { checkSweepId, intOption } from '../options.js';
-import { openQueues, type QueueOptions, withQueueOptions } from './queue-options.js';
+import { openStatusQueries, type QueueOptions, withQueueOptions } from './queue-options.js';
 import { exitCodeOf, showSweep } from './watch-sweep.js';
 
 interface StatusOptions extends QueueOptions {
@@ -34,7 +34,7 @@ export function statusCommand(): Command {
     .addHelpText('after', EXAMPLES)
     .action(async (sweep: string | undefined, options: StatusOptions) => {
       if (sweep !== undefined) checkSweepId(sweep);
-      const queues = await openQueues(options);
+      const queues = await openStatusQueries(options);
       try {
         const sweepId = sweep ?? (await queues.reader.latest());
         if (sweepId === undefined)
