@@ -1,4 +1,4 @@
-import { datasetSpecSchema, SPLITS } from '@repo/dataset';
+import { datasetSpecSchema, SPLITS } from '@repo/dataset/spec';
 import { z } from 'zod';
 import { idSchema } from './ids.js';
 

@@ -1,4 +1,4 @@
-import { type DatasetSpecInput, datasetId, datasetSpecSchema, SPLITS, shardCount } from '@repo/dataset';
+import { type DatasetSpecInput, datasetId, datasetSpecSchema, SPLITS, shardCount } from '@repo/dataset/spec';
 import { FlowProducer, type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import stringify from 'safe-stable-stringify';

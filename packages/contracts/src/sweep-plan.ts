@@ -1,4 +1,4 @@
-import { datasetSpecSchema } from '@repo/dataset';
+import { datasetSpecSchema } from '@repo/dataset/spec';
 import { z } from 'zod';
 import { idSchema } from './ids.js';
 import { trialSpecSchema } from './job-payloads.js';

@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { SweepSummary } from '@repo/contracts/records';
 import type { SweepListEntry } from '@repo/report-view';
 import { printable } from '@repo/sweep/printable';
@@ -107,6 +109,10 @@ async function sweepsOnlyOnDisk(
   artifacts: string,
   known: (sweepId: string) => Promise<unknown>,
 ): Promise<SweepOnDisk[]> {
+  // Reading reports loads @repo/report-view (about 0.3 s): only when some sweep directory is unknown.
+  const names = await readdir(join(artifacts, 'sweeps')).catch(() => [] as string[]);
+  const unknownNames = await Promise.all(names.map(async (name) => !(await known(name).catch(() => true))));
+  if (!unknownNames.some(Boolean)) return [];
   const [{ ArtifactLayout }, { listSweepsFromArtifacts }] = await Promise.all([
     import('@repo/contracts/records'),
     import('@repo/report-view'),
