@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { tinyConfig, tinyData, tinyModel, useCpu, weightValues } from '../test/tiny-model.js';
+import {
+  tinyConfig,
+  tinyData,
+  tinyModel,
+  trainUntilKilled,
+  useCpu,
+  weightValues,
+} from '../test/tiny-model.js';
 import { TrainingAbortedError } from './errors.js';
 import { HEAD_NAMES } from './heads.js';
 import { dwaWeights } from './loss-weighting.js';
@@ -90,15 +97,7 @@ describe.each(KINDS)('lossWeighting $kind', (lossWeighting) => {
     });
     const file = join(dir, `${lossWeighting.kind}-killed.ckpt`);
     const first = tinyModel();
-    const controller = new AbortController();
-    const aborted = train(first, data, config, {
-      checkpointFile: file,
-      signal: controller.signal,
-      onEpoch: (entry) => {
-        if (entry.epoch === 2) controller.abort();
-      },
-    });
-    await expect(aborted).rejects.toThrow(TrainingAbortedError);
+    expect(await trainUntilKilled(first, data, config, file, 2)).toBeInstanceOf(TrainingAbortedError);
     first.dispose();
     const second = tinyModel(16, 99);
     const resumed = await train(second, data, config, { checkpointFile: file });

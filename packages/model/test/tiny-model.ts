@@ -2,6 +2,7 @@ import { COLOURS, generateSplit, SHAPES, type SplitData } from '@repo/dataset';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { train } from '../src/train.js';
 import { type TrainConfigInput, trainConfigSchema } from '../src/train-config.js';
 
 /** Unit tests run on the deterministic cpu backend. */
@@ -61,4 +62,29 @@ export function tinyConfig(overrides: TrainConfigInput = {}) {
 /** Every weight of the model as plain arrays (for bit-exact comparisons). */
 export function weightValues(model: tfl.LayersModel): Float32Array[] {
   return model.getWeights().map((w) => w.dataSync() as Float32Array);
+}
+
+/**
+ * Trains `model` with its checkpoint in `file` and aborts once `epoch` has ended, as a kill then
+ * would; resolves with what `train` rejected with (a resume test expects TrainingAbortedError).
+ */
+export async function trainUntilKilled(
+  model: tfl.LayersModel,
+  data: Parameters<typeof train>[1],
+  config: Parameters<typeof train>[2],
+  file: string,
+  epoch: number,
+): Promise<unknown> {
+  const controller = new AbortController();
+  const run = train(model, data, config, {
+    checkpointFile: file,
+    signal: controller.signal,
+    onEpoch: (entry) => {
+      if (entry.epoch === epoch) controller.abort();
+    },
+  });
+  return run.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 }
