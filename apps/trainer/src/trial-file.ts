@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  parseTrialRecordState,
+  parseTrialRecord,
   type TrialRecord,
   type TrialRecordState,
   type TrialSummary,
@@ -30,7 +30,7 @@ export async function readTrialEnding(dir: TrialDir): Promise<TrialEnding> {
     throw error;
   });
   if (text !== undefined) {
-    const { status, result, decision, objective } = parseTrialRecordState(stateOf(text), file);
+    const { status, result, decision, objective } = parseTrialRecord(text, file);
     return {
       status,
       ...(result ? { result } : {}),
@@ -48,14 +48,4 @@ export async function readTrialEnding(dir: TrialDir): Promise<TrialEnding> {
         result,
         decision: { action: 'stop', epoch: summary.epochs || 1, reason: stoppedByScheduler },
       };
-}
-
-/** The state part of trial.json (its curve is not needed to say how it ended). */
-function stateOf(text: string): string {
-  try {
-    const { curve: _curve, ...state } = JSON.parse(text) as Record<string, unknown>;
-    return JSON.stringify(state);
-  } catch {
-    return text; // parseTrialRecordState names the file and says it is not JSON
-  }
 }

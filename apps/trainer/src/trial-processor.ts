@@ -46,6 +46,8 @@ const env = readTrainerEnv();
 const checkOrphaned = guardAgainstOrphaning();
 const logger = createLogger('mtl-trainer', env.LOG_LEVEL).child({ sandbox: true });
 const layout = new ArtifactLayout(env.ARTIFACTS_DIR);
+// Who writes this trial's checkpoints and record: this sandbox.
+const WRITER = `${hostname()}/${process.pid}`;
 // One line per outage and client, not a stack per reconnection attempt.
 const onRedisError = (client: string) => (error: Error) =>
   logger.warn(
@@ -111,13 +113,11 @@ export default async function processTrial(
         signal,
         checkOrphaned,
         confirmLease,
-        writer: `${hostname()}/${process.pid}`,
+        writer: WRITER,
         startRecord: async () => {
-          record = await controls
-            .records()
-            .startAttempt(identityOf(taken, job.id), `${hostname()}/${process.pid}`, {
-              beforeWrite: confirmLease,
-            });
+          record = await controls.records().startAttempt(identityOf(taken, job.id), WRITER, {
+            beforeWrite: confirmLease,
+          });
           return record;
         },
         onProgress: async (progress, trialRecord) => {

@@ -84,13 +84,14 @@ export {
   type TrialRecordStatus,
   type TrialResult,
   type TrialSummary,
+  trialRecordSchema,
   trialRecordStateSchema,
   trialResultSchema,
   trialSummarySchema,
 } from './trial-record.js';
 export { TrialRecordFencedError } from './trial-record-fenced-error.js';
 export {
-  parseState as parseTrialRecordState,
+  parseRecord as parseTrialRecord,
   TrialRecordStore,
   TrialRecordWriter,
 } from './trial-record-store.js';

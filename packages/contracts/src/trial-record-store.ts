@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { z } from 'zod';
 import { idSchema } from './ids.js';
 import { DEFAULT_QUEUE_PREFIX, sweepKey } from './sweep-registry.js';
 import {
@@ -9,6 +10,7 @@ import {
   type TrialRecord,
   type TrialRecordState,
   type TrialRecordStatus,
+  trialRecordSchema,
   trialRecordStateSchema,
 } from './trial-record.js';
 import { TrialRecordFencedError } from './trial-record-fenced-error.js';
@@ -188,6 +190,15 @@ function base(identity: TrialIdentity): Pick<TrialRecordState, 'version' | keyof
 
 /** Parses a record's state, refusing another schema version by name. */
 export function parseState(text: string, source: string): TrialRecordState {
+  return parseVersioned(trialRecordStateSchema, text, source);
+}
+
+/** Parses a whole record (state and curve, as `trial.json` holds it), refusing another version by name. */
+export function parseRecord(text: string, source: string): TrialRecord {
+  return parseVersioned(trialRecordSchema, text, source);
+}
+
+function parseVersioned<S extends z.ZodType>(schema: S, text: string, source: string): z.output<S> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -201,7 +212,7 @@ export function parseState(text: string, source: string): TrialRecordState {
       `version ${String(version)}, this release reads ${TRIAL_RECORD_VERSION}`,
     );
   }
-  const parsed = trialRecordStateSchema.safeParse(value);
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new TrialRecordVersionError(

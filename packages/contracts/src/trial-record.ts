@@ -111,11 +111,12 @@ export const trialRecordStateSchema = z.strictObject({
 });
 export type TrialRecordState = z.output<typeof trialRecordStateSchema>;
 
-/** One trial's whole state: the one source of truth for it (see TrialRecordStore). */
-export interface TrialRecord extends TrialRecordState {
+/** One trial's whole state, the one source of truth for it (see TrialRecordStore): its state and curve. */
+export const trialRecordSchema = trialRecordStateSchema.extend({
   /** Its training epochs 1, 2, … (resumed ones included), cut at the first missing epoch. */
-  curve: EpochRecord[];
-}
+  curve: z.array(epochRecordSchema),
+});
+export type TrialRecord = z.output<typeof trialRecordSchema>;
 
 /** What names a trial and what it was planned with: the fields a record starts from. */
 export type TrialIdentity = Pick<
