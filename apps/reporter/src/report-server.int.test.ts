@@ -4,12 +4,21 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRedis, PipelineProducer, QUEUES } from '@repo/contracts';
+import {
+  ArtifactLayout,
+  createRedis,
+  PipelineProducer,
+  QUEUES,
+  reportJobId,
+  type TrialJob,
+} from '@repo/contracts';
 import { HOSTILE_NAME, type SweepFixture, writeSweepFixture } from '@repo/report-view/testing';
+import { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deleteQueuePrefix } from '../../../tooling/vitest/queue-prefix.js';
+import { recordStubTrial } from '../../../tooling/vitest/trial-record.js';
 import { createReportServer } from './report-server.js';
 
 let root: string;
@@ -209,5 +218,65 @@ describe('the report server', () => {
     expect((await server.inject({ method: 'DELETE', url: `/sweeps/${fixture.sweepId}` })).statusCode).toBe(
       404,
     );
+  });
+});
+
+describe('the report server, for a sweep Redis remembers whose files are gone', () => {
+  it('lists it as "files missing" and answers its page and API with 404 saying what is gone', async () => {
+    const own = `test-${randomUUID()}`;
+    const empty = await mkdtemp(join(tmpdir(), 'mtl-files-gone-'));
+    const sweeps = new PipelineProducer(redis, { prefix: own });
+    const workerRedis = createRedis(inject('redisUrl'), { role: 'worker' });
+    const workers = [
+      new Worker<TrialJob>(QUEUES.train, async (job) => recordStubTrial(redis, own, job), {
+        connection: workerRedis,
+        prefix: own,
+      }),
+      new Worker(
+        QUEUES.report,
+        async () => {
+          await sweeps.sweeps.markReported('gone', join(empty, 'elsewhere', 'report.json'));
+          return {};
+        },
+        { connection: workerRedis, prefix: own },
+      ),
+    ];
+    const app = await createReportServer({
+      connection: redis,
+      prefix: own,
+      layout: new ArtifactLayout(empty),
+    });
+    try {
+      await sweeps.enqueueSweep({
+        sweepId: 'gone',
+        name: 'gone sweep',
+        dataset: { imageSize: 32, samples: 20, test: 10, seed: 6 },
+        trials: ['t1', 't2'].map((trialId, seed) => ({ trialId, config: { arch: 'mtl-seed' }, seed })),
+      });
+      for (let i = 0; i < 200; i++) {
+        if ((await sweeps.queue(QUEUES.report).getJobState(reportJobId('gone'))) === 'completed') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect((await app.inject({ url: '/api/sweeps' })).json()).toMatchObject([
+        { sweepId: 'gone', state: 'files missing', done: 2 },
+      ]);
+      const gone = `report.json and 2 of 2 completed trials' run.json are not under ${join(empty, 'sweeps', 'gone')}`;
+      const page = await app.inject({ url: '/sweeps/gone' });
+      expect(page.statusCode).toBe(404);
+      expect(page.body).toContain(
+        `<p data-testid="files-missing">Its files are gone: ${gone.replace("'", '&#39;')}.`,
+      );
+      expect(page.body).not.toContain('reloads');
+      const api = await app.inject({ url: '/api/sweeps/gone' });
+      expect(api.statusCode).toBe(404);
+      expect(api.json().message).toBe(`sweep gone is completed in Redis, but its files are gone: ${gone}`);
+    } finally {
+      await app.close();
+      await Promise.all(workers.map((worker) => worker.close(true)));
+      await sweeps.close();
+      await deleteQueuePrefix(redis, own);
+      workerRedis.disconnect();
+      await rm(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,9 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import fastifyStatic from '@fastify/static';
 import {
   type ArtifactLayout,
+  describeMissing,
   idSchema,
+  missingArtifacts,
   QUEUES,
   reportJobId,
   SweepRegistry,
@@ -181,13 +183,17 @@ export async function createReportServer(deps: ReportServerDeps): Promise<Fastif
             (
               await registry.list({ limit: 100 })
             ).map(async (sweepId) => {
-              if ((await reportQueue.getJobState(reportJobId(sweepId))) === 'completed') {
+              const reported = (await reportQueue.getJobState(reportJobId(sweepId))) === 'completed';
+              if (reported) {
                 const summary = await readReportSummary(deps.layout, sweepId);
                 const info = summary && (await registry.get(sweepId));
                 if (summary && info) return summaryEntry(summary, info.createdAt);
               }
               const current = await status.status(sweepId);
-              return current ? listEntry(current) : undefined;
+              if (current === undefined) return undefined;
+              // Reported, yet no summary on disk: its files are gone (or this app reads another ARTIFACTS_DIR).
+              const gone = reported && (await missingArtifacts(deps.layout, current));
+              return { ...listEntry(current), ...(gone ? { state: 'files missing' } : {}) };
             }),
           )
         ).filter((entry): entry is SweepListEntry => entry !== undefined),
@@ -232,19 +238,19 @@ export async function createReportServer(deps: ReportServerDeps): Promise<Fastif
       cache.set(sweepId, { fingerprint, report });
       return { ...report, reachable: queue !== undefined };
     } catch (error) {
-      // Enqueued, but no trial has written anything yet: a page that says so, not a 404.
+      // Enqueued, but no trial has written anything yet (or its files are gone): a page that says so.
       const known =
         error instanceof SweepNotFoundError && queue
           ? (current ?? (await fromQueue(() => status.status(sweepId))))
           : undefined;
       if (known) {
         const { name } = known.sweep;
-        throw new SweepQueuedError(sweepId, {
+        const missing = await missingArtifacts(deps.layout, known);
+        throw new SweepNotOnDiskError(
           sweepId,
-          name,
-          state: known.state,
-          trials: known.counts.total,
-        });
+          { sweepId, name, state: known.state, trials: known.counts.total },
+          missing && describeMissing(missing),
+        );
       }
       if (error instanceof SweepNotFoundError && !queue) throw new QueueUnreachableError();
       throw error;
@@ -288,8 +294,13 @@ export async function createReportServer(deps: ReportServerDeps): Promise<Fastif
         renderSweepPage(summary, { assets: LINKED, ...pageLinks(sweepId), notice: noticeIf(reachable) }),
       );
     } catch (error) {
-      if (!(error instanceof SweepQueuedError)) throw error;
-      return html(reply, renderQueuedPage(error.summary, { assets: LINKED, ...pageLinks(sweepId) }));
+      if (!(error instanceof SweepNotOnDiskError)) throw error;
+      const page = renderQueuedPage(error.summary, {
+        assets: LINKED,
+        ...pageLinks(sweepId),
+        ...(error.missing ? { missing: error.missing } : {}),
+      });
+      return html(error.missing ? reply.code(404) : reply, page);
     }
   });
   app.get<{ Params: { sweepId: string } }>('/sweeps/:sweepId/content', async (request, reply) => {
@@ -358,9 +369,11 @@ export async function createReportServer(deps: ReportServerDeps): Promise<Fastif
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     if (error instanceof QueueUnreachableError)
       return reply.code(503).header('retry-after', '5').send({ message: error.message });
-    if (error instanceof SweepQueuedError)
+    if (error instanceof SweepNotOnDiskError)
       return reply.code(404).send({
-        message: `sweep ${error.sweepId} is ${error.summary.state}: no trial has written a record yet`,
+        message: error.missing
+          ? `sweep ${error.sweepId} is ${error.summary.state} in Redis, but its files are gone: ${error.missing}`
+          : `sweep ${error.sweepId} is ${error.summary.state}: no trial has written a record yet`,
       });
     if (error instanceof SweepNotFoundError)
       return reply.code(404).send({ message: `no sweep ${error.sweepId}` });
@@ -405,14 +418,17 @@ class BadIdError extends Error {
   readonly code = 'ERR_BAD_ID';
 }
 
-/** A sweep the queues know that has nothing on disk yet. */
-class SweepQueuedError extends Error {
-  override readonly name = 'SweepQueuedError';
+/** A sweep the queues know that has nothing on disk: nothing written yet, or (`missing`) its files are gone. */
+class SweepNotOnDiskError extends Error {
+  override readonly name = 'SweepNotOnDiskError';
+  /** Stable: match on it, never on the message. */
+  readonly code = 'ERR_SWEEP_NOT_ON_DISK';
   constructor(
     readonly sweepId: string,
     readonly summary: { sweepId: string; name: string; state: string; trials: number },
+    readonly missing?: string,
   ) {
-    super(`sweep ${sweepId} has no trial on disk yet`);
+    super(missing ? `sweep ${sweepId}: ${missing}` : `sweep ${sweepId} has no trial on disk yet`);
   }
 }
 

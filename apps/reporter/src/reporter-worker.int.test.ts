@@ -149,6 +149,27 @@ describe('reporter', () => {
     }
   });
 
+  it('names a completed trial whose run record is gone, and where it was looked for', async () => {
+    await producer.enqueueSweep({
+      sweepId: 'gone',
+      dataset: { samples: 10, seed: 1 },
+      trials: [{ trialId: 't1', config: { arch: 'mtl-seed' }, seed: 0 }],
+    });
+    await settle(stubTrainer(false), 1);
+    const file = join(layout.trialDir('gone', 't1'), 'run.json');
+    await rm(file);
+    const result = await reaggregate('gone', { connection: redis, prefix, layout });
+    expect(result.counts).toMatchObject({ completed: 0, failed: 1 });
+    expect(result.missing).toEqual(['t1']);
+    const report: ReportView = JSON.parse(await readFile(layout.reportFile('gone', 'json'), 'utf8'));
+    expect(report.failed).toEqual([
+      {
+        trialId: 't1',
+        reason: `run record missing: ${file} (deleted, or the trainer wrote it under another ARTIFACTS_DIR)`,
+      },
+    ]);
+  });
+
   it('a report reopened by retryFailed waits for the retried trials, then is written again', async () => {
     await producer.enqueueSweep({
       sweepId: 'rr',

@@ -33,6 +33,8 @@ export interface ReportResult {
   /** `report.json`, absolute. */
   file: string;
   counts: ReportView['counts'];
+  /** Completed trials whose run record is not under this reporter's ARTIFACTS_DIR. */
+  missing?: string[];
 }
 
 /**
@@ -50,7 +52,14 @@ export function createReporterWorker(deps: ReporterDeps): Worker<ReportJob, Repo
     },
   );
   worker.on('error', (error) => deps.logger.error({ err: error }, 'worker error'));
-  worker.on('completed', (job, result) => deps.logger.info({ jobId: job.id, ...result }, 'sweep reported'));
+  worker.on('completed', (job, result) => {
+    deps.logger.info({ jobId: job.id, ...result }, 'sweep reported');
+    if (result.missing)
+      deps.logger.warn(
+        { jobId: job.id, missing: result.missing, artifactsDir: deps.layout.root },
+        'completed trials have no run record here: deleted, or the trainers write another ARTIFACTS_DIR',
+      );
+  });
   worker.on('failed', (job, error) =>
     deps.logger.error({ jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'report failed'),
   );
@@ -106,7 +115,7 @@ async function reportSweep(
   });
   // The report ranks by the sweep's own objective, measured on test (or by combined, for a loss).
   const objective = reportObjectiveFor(info?.plan.objective ?? DEFAULT_OBJECTIVE);
-  const { file, report } = await writeSweepReport(deps.layout, sweep, outcomes, { objective });
+  const { file, report, missing } = await writeSweepReport(deps.layout, sweep, outcomes, { objective });
   await registry.markReported(sweep.sweepId, file);
-  return { file, counts: report.counts };
+  return { file, counts: report.counts, ...(missing.length > 0 ? { missing } : {}) };
 }

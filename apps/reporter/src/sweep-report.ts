@@ -1,3 +1,5 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ArtifactLayout, ReportJob } from '@repo/contracts';
 import type { Objective } from '@repo/metrics';
 import {
@@ -15,7 +17,8 @@ import type { TrialOutcomes } from './trial-outcomes.js';
  * Builds a sweep's report view from its trial outcomes and the completed trials' run records, and
  * writes it to `sweeps/<id>/report.json` atomically (the complete record), then its compact summary
  * and runs in detail a page a file (report-summary.json, report-runs/): what pages and `mtl report`
- * read, so no request aggregates or parses every run again.
+ * read, so no request aggregates or parses every run again. `missing`: completed trials whose
+ * run.json is not there (listed as failed, with where it was looked for).
  */
 export async function writeSweepReport(
   layout: ArtifactLayout,
@@ -23,13 +26,28 @@ export async function writeSweepReport(
   outcomes: TrialOutcomes,
   options: { objective?: Objective } = {},
   now = new Date(),
-): Promise<{ file: string; report: ReportView }> {
+): Promise<{ file: string; report: ReportView; missing: string[] }> {
   const runs = [];
   const failed = [...outcomes.failed];
+  const missing: string[] = [];
   for (const summary of outcomes.completed) {
     const run = await readRunSource(layout, sweep.sweepId, summary.trialId);
-    if (run.record === undefined) failed.push({ trialId: summary.trialId, reason: 'run record unreadable' });
-    else runs.push(run);
+    if (run.record !== undefined) {
+      runs.push(run);
+      continue;
+    }
+    const file = join(layout.root, run.source);
+    const exists = await access(file).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) missing.push(summary.trialId);
+    failed.push({
+      trialId: summary.trialId,
+      reason: exists
+        ? `run record unreadable: ${file}`
+        : `run record missing: ${file} (deleted, or the trainer wrote it under another ARTIFACTS_DIR)`,
+    });
   }
   const report = buildReportView({
     sweepId: sweep.sweepId,
@@ -56,5 +74,5 @@ export async function writeSweepReport(
     ...summariseReportView(report, { state }),
     samples: await loadSampleImages(layout, report),
   });
-  return { file, report };
+  return { file, report, missing };
 }

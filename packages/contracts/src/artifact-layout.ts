@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { MANIFEST_FILE } from '@repo/dataset/spec';
 import { idSchema } from './ids.js';
 
 /**
@@ -20,6 +21,11 @@ export class ArtifactLayout {
 
   datasetDir(datasetId: string): string {
     return join(this.root, 'datasets', idSchema.parse(datasetId));
+  }
+
+  /** The dataset's manifest, written last: its presence says the dataset is complete. */
+  manifestFile(datasetId: string): string {
+    return join(this.datasetDir(datasetId), MANIFEST_FILE);
   }
 
   sweepDir(sweepId: string): string {

@@ -20,7 +20,7 @@ const plan = (sweepId: string, trialIds: string[]): SweepPlanInput => ({
   trials: trialIds.map((trialId, seed) => ({ trialId, config: { arch: 'mtl-seed' }, seed })),
 });
 
-describe('PipelineProducer.cancelSweep / retryFailed', () => {
+describe('PipelineProducer.cancelSweep / retryFailed / resumeCancelled / forgetSweep', () => {
   let redis: Redis;
   let workerRedis: Redis;
   let prefix: string;
@@ -132,5 +132,79 @@ describe('PipelineProducer.cancelSweep / retryFailed', () => {
     await producer.cancelSweep('rt');
     await expect(producer.retryFailed('rt')).rejects.toThrow(SweepCancelledError);
     expect(await producer.retryFailed('nope')).toBeUndefined();
+  });
+
+  it('resumeCancelled lifts the cancel and runs the trials it ended (removed or stopped), keeping finished ones', async () => {
+    await producer.enqueueSweep(plan('rc', ['done', 'stopped', 'never']));
+    let resuming = false;
+    const runs: string[] = [];
+    const trainer = worker<TrialJob>(QUEUES.train, async (job) => {
+      runs.push(job.data.trialId);
+      if (job.data.trialId === 'stopped' && !resuming) {
+        // Cancelled while it trains: it stops at its epoch's end, as a trainer does.
+        await producer.cancelSweep('rc');
+        await recordStubTrial(redis, prefix, job, { status: 'cancelled', reason: 'SweepCancelledError: x' });
+        throw new UnrecoverableError('SweepCancelledError: sweep rc was cancelled; stopped after epoch 1');
+      }
+      return recordStubTrial(redis, prefix, job);
+    });
+    worker(QUEUES.report, async () => ({}));
+    // 'done' completes, 'stopped' is taken when the cancel comes, 'never' is removed by it.
+    await until(async () => (await state(QUEUES.train, trialJobId('rc', 'done'))) === 'completed');
+    await until(async () => (await state(QUEUES.report, reportJobId('rc'))) === 'completed');
+    expect(await reader.status('rc')).toMatchObject({ state: 'cancelled' });
+    await expect(producer.retryFailed('rc')).rejects.toThrow(/mtl retry rc --cancelled/);
+
+    await trainer.pause();
+    resuming = true;
+    const resumed = await producer.resumeCancelled('rc');
+    expect(resumed?.retried.sort()).toEqual(['never', 'stopped']);
+    expect(resumed?.reportReopened).toBe(true);
+    expect((await producer.sweeps.get('rc'))?.cancelledAt).toBeUndefined();
+    expect(await new TrialRecordStore(redis, prefix).state('rc', 'never')).toMatchObject({
+      status: 'waiting',
+      reason: 'resumed after a cancel (mtl retry --cancelled)',
+    });
+    trainer.resume();
+    await until(async () => (await reader.status('rc'))?.state === 'completed');
+    expect((await reader.status('rc'))?.counts).toMatchObject({ done: 3, cancelled: 0, failed: 0 });
+    expect(runs.sort()).toEqual(['done', 'never', 'stopped', 'stopped']);
+    expect(await producer.resumeCancelled('rc')).toEqual({
+      sweepId: 'rc',
+      retried: [],
+      reportReopened: false,
+    });
+    expect(await producer.resumeCancelled('nope')).toBeUndefined();
+  });
+
+  it('forgetSweep removes every job and key of a sweep, so its plan enqueues afresh; never under a running trial', async () => {
+    await producer.enqueueSweep(plan('fg', ['a', 'b']));
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    worker<TrialJob>(QUEUES.train, async (job) => {
+      if (job.data.trialId === 'b') await held;
+      return recordStubTrial(redis, prefix, job);
+    });
+    await until(async () => (await state(QUEUES.train, trialJobId('fg', 'b'))) === 'active');
+    await expect(producer.forgetSweep('fg')).rejects.toMatchObject({
+      code: 'ERR_SWEEP_BUSY',
+      running: ['b'],
+    });
+    expect(await producer.sweeps.get('fg')).toBeDefined();
+    release();
+    await until(async () => (await state(QUEUES.report, reportJobId('fg'))) === 'waiting');
+
+    expect(await producer.forgetSweep('fg')).toBe(true);
+    expect(await producer.sweeps.get('fg')).toBeUndefined();
+    expect(await producer.sweeps.list()).toEqual([]);
+    expect(await redis.keys(`${prefix}:sweep:fg*`)).toEqual([]);
+    expect(await state(QUEUES.report, reportJobId('fg'))).toBe('unknown');
+    expect(await state(QUEUES.train, trialJobId('fg', 'a'))).toBe('unknown');
+    expect(await producer.forgetSweep('fg')).toBe(false);
+    const again = await producer.enqueueSweep(plan('fg', ['a', 'b']));
+    expect(again.created).toBe(true);
+    await until(async () => (await reader.status('fg'))?.counts.done === 2);
   });
 });

@@ -48,6 +48,8 @@ export {
 } from './redis-connection.js';
 export { redisUrlProblem, redisUrlSchema } from './redis-url.js';
 export { RungValues } from './rung-values.js';
+export { describeMissing, type MissingArtifacts, missingArtifacts } from './sweep-artifacts.js';
+export { SweepBusyError } from './sweep-busy-error.js';
 export {
   DEFAULT_OBJECTIVE,
   type SweepObjective,

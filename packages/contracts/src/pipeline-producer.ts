@@ -2,7 +2,7 @@ import { type DatasetSpecInput, datasetId, datasetSpecSchema, SPLITS, shardCount
 import { FlowProducer, type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import stringify from 'safe-stable-stringify';
-import { parsePayload, SweepCancelledError, SweepConflictError } from './errors.js';
+import { failureCode, parsePayload, SweepCancelledError, SweepConflictError } from './errors.js';
 import { datasetJobId, reportJobId, shardJobId, trialJobId } from './ids.js';
 import { JOB_OPTIONS } from './job-options.js';
 import {
@@ -16,8 +16,9 @@ import {
   trialSpecSchema,
 } from './job-payloads.js';
 import { QUEUES, type QueueName } from './queue-names.js';
+import { SweepBusyError } from './sweep-busy-error.js';
 import { type SweepPlanInput, sweepPlanSchema } from './sweep-plan.js';
-import { DEFAULT_QUEUE_PREFIX, SweepRegistry } from './sweep-registry.js';
+import { DEFAULT_QUEUE_PREFIX, type SweepInfo, SweepRegistry } from './sweep-registry.js';
 import { TrialRecordStore } from './trial-record-store.js';
 
 export interface PipelineProducerOptions {
@@ -47,10 +48,10 @@ export interface CancelledSweep {
   ended: string[];
 }
 
-/** What `retryFailed` did. */
+/** What `retryFailed` or `resumeCancelled` did. */
 export interface RetriedSweep {
   sweepId: string;
-  /** Failed trials moved back to the queue under their own ids, with fresh attempts. */
+  /** Trials moved back to the queue under their own ids, with fresh attempts. */
   retried: string[];
   /** True when the sweep's report had been written: it is written again once the retried trials end. */
   reportReopened: boolean;
@@ -104,9 +105,13 @@ export class PipelineProducer {
   /**
    * Enqueues the generation of a dataset: a `manifest` job whose children write one shard each.
    * A dataset whose manifest job exists (pending or done) is not enqueued again; one whose
-   * generation failed is removed and enqueued afresh.
+   * generation failed is removed and enqueued afresh, and so is a generated one with `regenerate`
+   * (its files are gone: `mtl sweep --restart` after `rm -rf artifacts`).
    */
-  async enqueueDataset(specInput: DatasetSpecInput): Promise<EnqueuedDataset> {
+  async enqueueDataset(
+    specInput: DatasetSpecInput,
+    options: { regenerate?: boolean } = {},
+  ): Promise<EnqueuedDataset> {
     const spec = parsePayload(datasetSpecSchema, specInput, 'dataset spec');
     const id = datasetId(spec);
     const jobId = datasetJobId(id);
@@ -122,7 +127,9 @@ export class PipelineProducer {
       ),
     );
     const result = { datasetId: id, jobId, shards: shards.length };
-    if (await this.exists(QUEUES.generate, jobId, { replaceFailed: true }))
+    if (
+      await this.exists(QUEUES.generate, jobId, { replaceFailed: true, replaceCompleted: options.regenerate })
+    )
       return { ...result, created: false };
     const manifest: ManifestJob = { datasetId: id, spec };
     await this.flows.add({
@@ -145,10 +152,16 @@ export class PipelineProducer {
    * whose parent is the sweep's `report` job and whose children are its trials. Trials wait for
    * the dataset on their own; failed trials still let the report run. Enqueuing the same plan again
    * adds nothing; another plan under a sweep id already used throws a SweepConflictError.
+   * `regenerateDataset`: see `enqueueDataset`'s `regenerate`.
    */
-  async enqueueSweep(planInput: SweepPlanInput): Promise<EnqueuedSweep> {
+  async enqueueSweep(
+    planInput: SweepPlanInput,
+    options: { regenerateDataset?: boolean } = {},
+  ): Promise<EnqueuedSweep> {
     const plan = parsePayload(sweepPlanSchema, planInput, 'sweep plan');
-    const dataset = await this.enqueueDataset(plan.dataset);
+    const dataset = await this.enqueueDataset(plan.dataset, {
+      regenerate: options.regenerateDataset ?? false,
+    });
     const trialJobIds = plan.trials.map((trial) => trialJobId(plan.sweepId, trial.trialId));
     const result = { sweepId: plan.sweepId, dataset, reportJobId: reportJobId(plan.sweepId), trialJobIds };
     if (!(await this.sweeps.record(plan, dataset.datasetId))) {
@@ -214,34 +227,97 @@ export class PipelineProducer {
    * Re-runs a sweep's failed trials under their own ids with fresh attempts (a trial with an epoch
    * checkpoint resumes from it). When the sweep's report was already written, its report job runs
    * again once the retried trials end. Returns undefined when no sweep has that id; throws a
-   * SweepCancelledError for a cancelled sweep.
+   * SweepCancelledError for a cancelled sweep (`resumeCancelled` runs it again).
    */
   async retryFailed(sweepId: string): Promise<RetriedSweep | undefined> {
     const info = await this.sweeps.get(sweepId);
     if (info === undefined) return undefined;
     if (info.cancelledAt !== undefined)
-      throw new SweepCancelledError(sweepId, '; enqueue its spec under a new name to run it again');
-    const train = this.queues[QUEUES.train];
-    const failed: { trialId: string; job: Job }[] = [];
+      throw new SweepCancelledError(sweepId, `; mtl retry ${sweepId} --cancelled runs its unfinished trials`);
+    const failed: Job[] = [];
     for (const { trialId } of await this.sweeps.trials(sweepId, info)) {
-      const job = await train.getJob(trialJobId(sweepId, trialId));
-      if (job !== undefined && (await job.getState()) === 'failed') failed.push({ trialId, job });
+      const job = await this.queues[QUEUES.train].getJob(trialJobId(sweepId, trialId));
+      if (job !== undefined && (await job.getState()) === 'failed') failed.push(job);
     }
-    const retried = failed.map(({ trialId }) => trialId);
+    return this.requeue(info, failed, [], 'retried (mtl retry)');
+  }
+
+  /**
+   * Runs a cancelled sweep again: lifts the cancel, then enqueues each trial the cancel ended (removed
+   * before it ran, or stopped: it resumes from its checkpoint) under its own id; finished trials are
+   * kept, and a trial still stopping goes on. The report is written again once they end. Returns
+   * undefined when no sweep has that id; `retried` is empty when it was not cancelled.
+   */
+  async resumeCancelled(sweepId: string): Promise<RetriedSweep | undefined> {
+    const info = await this.sweeps.get(sweepId);
+    if (info === undefined) return undefined;
+    if (!(await this.sweeps.clearCancelled(sweepId))) return { sweepId, retried: [], reportReopened: false };
+    const stopped: Job[] = [];
+    const removed: TrialSpec[] = [];
+    for (const trial of await this.sweeps.trials(sweepId, info)) {
+      const job = await this.queues[QUEUES.train].getJob(trialJobId(sweepId, trial.trialId));
+      if (job === undefined) removed.push(trial);
+      else if (
+        (await job.getState()) === 'failed' &&
+        failureCode(job.failedReason) === SweepCancelledError.code
+      )
+        stopped.push(job);
+    }
+    return this.requeue(info, stopped, removed, 'resumed after a cancel (mtl retry --cancelled)');
+  }
+
+  /**
+   * Removes everything Redis holds of a sweep (its report job, its trials' jobs and records, its
+   * registry entry), so that enqueuing its plan again runs it from scratch: the way back when its
+   * files are gone (`missingArtifacts`). Throws a SweepBusyError, changing nothing, while a trainer
+   * holds one of its trials. Returns false when no sweep has that id.
+   */
+  async forgetSweep(sweepId: string): Promise<boolean> {
+    const info = await this.sweeps.get(sweepId);
+    if (info === undefined) return false;
+    const train = this.queues[QUEUES.train];
+    const trialIds = (await this.sweeps.trials(sweepId, info)).map(({ trialId }) => trialId);
+    const jobIds = trialIds.map((trialId) => trialJobId(sweepId, trialId));
+    const states = await Promise.all(jobIds.map((jobId) => train.getJobState(jobId)));
+    const running = trialIds.filter((_, i) => states[i] === 'active');
+    if (running.length > 0) throw new SweepBusyError(sweepId, running);
+    await this.queues[QUEUES.report].remove(reportJobId(sweepId), { removeChildren: true });
+    // Children the report no longer lists (failed ones, with ignoreDependencyOnFailure) go one by one.
+    for (const jobId of jobIds) await train.remove(jobId);
+    await this.sweeps.forget(sweepId);
+    return true;
+  }
+
+  /**
+   * Puts a sweep's trials back in the queue (`retry`: their failed jobs, with fresh attempts; `add`:
+   * trials without a job, as new children of its report job), marks their records waiting with
+   * `reason`, then reopens the report if it had been written: after the trials, so it waits for them.
+   */
+  private async requeue(
+    info: SweepInfo,
+    retry: readonly Job[],
+    add: readonly TrialSpec[],
+    reason: string,
+  ): Promise<RetriedSweep> {
+    const { sweepId } = info;
+    const retried = [
+      ...retry.map((job) => trialJobSchema.parse(job.data).trialId),
+      ...add.map((t) => t.trialId),
+    ];
     if (retried.length === 0) return { sweepId, retried, reportReopened: false };
-    // A dataset whose generation failed is enqueued afresh, so retried trials do not wait on it in vain.
+    // A dataset whose generation failed is enqueued afresh, so the trials do not wait on it in vain.
     await this.enqueueDataset(info.plan.dataset);
-    for (const { job } of failed) {
+    const records: TrialJob[] = [];
+    for (const job of retry) {
       await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-      const trial = trialJobSchema.parse(job.data);
-      // No attempt holds a failed job: its record (failed, or running if its trainer died) waits again.
-      await this.records.setStatus(
-        { ...trial, jobId: job.id ?? trialJobId(sweepId, trial.trialId) },
-        'waiting',
-        {
-          reason: 'retried (mtl retry)',
-        },
-      );
+      records.push(trialJobSchema.parse(job.data));
+    }
+    records.push(...(await this.enqueueTrials(info, add)));
+    for (const trial of records) {
+      // No attempt holds these jobs: their records (failed, cancelled, or running if a trainer died) wait again.
+      await this.records.setStatus({ ...trial, jobId: trialJobId(sweepId, trial.trialId) }, 'waiting', {
+        reason,
+      });
     }
     const report = await this.queues[QUEUES.report].getJob(reportJobId(sweepId));
     const reportState = await report?.getState();
@@ -249,6 +325,27 @@ export class PipelineProducer {
     const reopened = reportState === 'completed' || reportState === 'failed';
     if (reopened) await report?.retry(reportState, { resetAttemptsMade: true });
     return { sweepId, retried, reportReopened: reopened };
+  }
+
+  /** Enqueues trials as further children of the sweep's report job; returns their payloads. */
+  private async enqueueTrials(info: SweepInfo, trials: readonly TrialSpec[]): Promise<TrialJob[]> {
+    const report = this.queues[QUEUES.report];
+    const jobs: TrialJob[] = [];
+    for (const trial of trials) {
+      const data: TrialJob = {
+        sweepId: info.sweepId,
+        datasetId: info.datasetId,
+        dataset: info.plan.dataset,
+        ...trial,
+      };
+      await this.queues[QUEUES.train].add(JOB_NAMES.trial, data, {
+        jobId: trialJobId(info.sweepId, trial.trialId),
+        ...JOB_OPTIONS.trial,
+        parent: { id: reportJobId(info.sweepId), queue: report.qualifiedName },
+      });
+      jobs.push(data);
+    }
+    return jobs;
   }
 
   /**
@@ -263,19 +360,7 @@ export class PipelineProducer {
     if (info === undefined) throw new Error(`no sweep ${sweepId} to add trials to`);
     const trials = trialsInput.map((trial) => parsePayload(trialSpecSchema, trial, `trial of ${sweepId}`));
     await this.sweeps.addTrials(sweepId, trials);
-    const report = this.queues[QUEUES.report];
-    const jobIds: string[] = [];
-    for (const trial of trials) {
-      const data: TrialJob = { sweepId, datasetId: info.datasetId, dataset: info.plan.dataset, ...trial };
-      const jobId = trialJobId(sweepId, trial.trialId);
-      await this.queues[QUEUES.train].add(JOB_NAMES.trial, data, {
-        jobId,
-        ...JOB_OPTIONS.trial,
-        parent: { id: reportJobId(sweepId), queue: report.qualifiedName },
-      });
-      jobIds.push(jobId);
-    }
-    return jobIds;
+    return (await this.enqueueTrials(info, trials)).map((trial) => trialJobId(sweepId, trial.trialId));
   }
 
   /**
@@ -295,10 +380,18 @@ export class PipelineProducer {
     return this.closing;
   }
 
-  private async exists(name: QueueName, jobId: string, options: { replaceFailed?: boolean } = {}) {
+  private async exists(
+    name: QueueName,
+    jobId: string,
+    options: { replaceFailed?: boolean; replaceCompleted?: boolean | undefined } = {},
+  ) {
     const job: Job | undefined = await this.queues[name].getJob(jobId);
     if (job === undefined) return false;
-    if (options.replaceFailed && (await job.getState()) === 'failed') {
+    const state = await job.getState();
+    if (
+      (options.replaceFailed && state === 'failed') ||
+      (options.replaceCompleted && state === 'completed')
+    ) {
       await this.queues[name].remove(jobId, { removeChildren: true });
       return false;
     }

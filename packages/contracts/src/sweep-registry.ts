@@ -77,6 +77,26 @@ export class SweepRegistry {
     return true;
   }
 
+  /** Lifts a cancel (resuming the sweep); returns whether it had been cancelled. */
+  async clearCancelled(sweepId: string): Promise<boolean> {
+    return (await this.redis.hdel(this.sweepKey(sweepId), 'cancelledAt')) === 1;
+  }
+
+  /**
+   * Deletes every key of the sweep: its hash, its index entry and the structures kept beside it
+   * (`<prefix>:sweep:<id>:*`: trial records, added trials, TPE progress, rung values). Its queue jobs
+   * are the producer's to remove (`PipelineProducer.forgetSweep`).
+   */
+  async forget(sweepId: string): Promise<void> {
+    const key = this.sweepKey(sweepId);
+    // Ids are letters, digits, "-" and "_" (idSchema): nothing in the pattern is a glob character.
+    const beside = this.redis.scanStream({ match: `${key}:*`, count: 500 });
+    for await (const keys of beside as AsyncIterable<string[]>) {
+      if (keys.length > 0) await this.redis.unlink(...keys);
+    }
+    await this.redis.multi().unlink(key).zrem(this.indexKey(), sweepId).exec();
+  }
+
   /** Whether the sweep was cancelled: one small Redis call, cheap enough for every epoch. */
   async isCancelled(sweepId: string): Promise<boolean> {
     return (await this.redis.hexists(this.sweepKey(sweepId), 'cancelledAt')) === 1;

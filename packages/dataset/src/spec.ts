@@ -12,3 +12,4 @@ export {
   splitCount,
 } from './dataset-spec.js';
 export { COLOURS, type ColourName, SHAPES, type ShapeName, SPLITS, type SplitName } from './labels.js';
+export { MANIFEST_FILE } from './manifest.js';

@@ -46,21 +46,30 @@ export function renderSweepsContent(sweeps: readonly SweepListEntry[]): string {
   );
 }
 
-/** The page of a sweep the queues know but that has no trial on disk yet. */
+/**
+ * The page of a sweep the queues know that has nothing on disk: no trial has written anything yet,
+ * or (`missing`, what `describeMissing` says) its files are gone.
+ */
 export function renderQueuedPage(
   sweep: { sweepId: string; name: string; state: string; trials: number },
-  options: { assets: PageAssets; refreshUrl?: string; links?: boolean },
+  options: { assets: PageAssets; refreshUrl?: string; links?: boolean; missing?: string },
 ): string {
+  const explanation = options.missing
+    ? `<p data-testid="files-missing">Its files are gone: ${escapeHtml(options.missing)}. They were deleted, or this ` +
+      'app serves another ARTIFACTS_DIR than the workers wrote to. <code>mtl sweep SPEC --restart</code> runs it ' +
+      'again from scratch.</p>'
+    : '<p>No trial has written anything yet: its dataset may still be generating, or no trainer is running ' +
+      '(<code>mtl workers</code>; the queues are at <a href="/queues">/queues</a>). This page reloads when there is something to show.</p>';
   return renderDocument({
     title: `${sweep.name} · sweep report`,
     main:
       `<section class="summary" data-testid="queued"><h2 data-testid="sweep-name">${escapeHtml(sweep.name)}</h2>` +
       `<p class="sweep-id">sweep <code>${escapeHtml(sweep.sweepId)}</code></p>` +
       `<p><span class="state state-${escapeHtml(sweep.state)}" data-testid="state">${escapeHtml(sweep.state)}</span> · ${sweep.trials} trial(s) planned</p>` +
-      '<p>No trial has written anything yet: its dataset may still be generating, or no trainer is running ' +
-      '(<code>mtl workers</code>; the queues are at <a href="/queues">/queues</a>). This page reloads when there is something to show.</p></section>',
+      `${explanation}</section>`,
     assets: options.assets,
-    ...(options.refreshUrl ? { refreshUrl: options.refreshUrl } : {}),
+    // Files that are gone do not come back on their own: nothing to reload for.
+    ...(options.refreshUrl && !options.missing ? { refreshUrl: options.refreshUrl } : {}),
     nav: options.links ?? true,
   });
 }

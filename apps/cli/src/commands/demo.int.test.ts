@@ -103,4 +103,33 @@ describe('mtl demo (real Redis, real worker processes)', () => {
     expect(await demo.exited, demo.output()).toBe(0);
     await expect(fetch(url as string)).rejects.toThrow();
   });
+
+  it('a second demo after its artifacts were removed runs the sweep again from scratch', async () => {
+    const artifacts = join(dir, 'artifacts');
+    const args = [
+      '--no-serve',
+      '--spec',
+      spec,
+      '--trainers',
+      '1',
+      '--artifacts',
+      artifacts,
+      '--prefix',
+      prefix,
+    ];
+    const env = { REDIS_URL: inject('redisUrl') };
+    demo = startDemo(args, env);
+    expect(await demo.exited, demo.output()).toBe(0);
+    const { sweepId } = planSweep(await loadSweepSpec(spec));
+    await rm(artifacts, { recursive: true });
+
+    demo = startDemo(args, env);
+    expect(await demo.exited, demo.output()).toBe(0);
+    expect(demo.output()).toContain(
+      `mtl demo: a run of it before left no files (report.json and 2 of 2 completed trials' run.json are not under ${join(artifacts, 'sweeps', sweepId)}): running it from scratch`,
+    );
+    expect(demo.output()).toContain(
+      `sweep ${sweepId} (tiny demo): completed; trials 2, completed 2, failed 0`,
+    );
+  });
 });

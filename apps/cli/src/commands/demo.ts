@@ -24,6 +24,7 @@ import {
   type WorkerApp,
   type WorkerProcess,
 } from '../worker-processes.js';
+import { prepareRerun } from './existing-sweep.js';
 import { openQueues } from './queue-options.js';
 import { renderReportTable } from './report-table.js';
 import { enqueueablePlan } from './sweep.js';
@@ -93,7 +94,19 @@ export function demoCommand(): Command {
         workers = await startDemoWorkers(env, options.trainers ?? availableParallelism(), artifacts);
         const queues = await openQueues({ redis: redis.url, prefix: options.prefix });
         try {
-          const { sweepId } = await queues.producer.enqueueSweep(enqueueablePlan(spec, planSweep(spec)));
+          const plan = planSweep(spec);
+          // A demo run before against this Redis whose files are gone, or cancelled: run it again.
+          const rerun = await prepareRerun(queues, plan.sweepId, artifacts, {
+            restart: true,
+            how: 'mtl demo',
+          });
+          if (rerun.forgotten)
+            say(`a run of it before left no files (${rerun.forgotten}): running it from scratch`);
+          if (rerun.resumed)
+            say(`it was cancelled: running its ${rerun.resumed.retried.length} unfinished trials`);
+          const { sweepId } = await queues.producer.enqueueSweep(enqueueablePlan(spec, plan), {
+            regenerateDataset: rerun.regenerateDataset,
+          });
           say(`sweep ${sweepId}: ${spec.name}, ${spec.search.kind} search; progress:`);
           const status = await untilWorkerExits(
             workers,

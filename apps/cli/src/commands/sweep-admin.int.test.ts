@@ -104,7 +104,7 @@ describe('mtl ls / status / cancel / retry (real Redis)', () => {
     await producer.enqueueSweep(plan('rt', ['ok', 'bad1', 'bad2']));
     await drain(3);
     expect(await mtl('retry', 'rt')).toBe(ExitCode.usage);
-    expect(stderr.join('')).toMatch(/--failed/);
+    expect(stderr.join('')).toMatch(/--failed or --cancelled/);
     expect(await mtl('retry', 'rt', '--failed')).toBe(ExitCode.ok);
     expect(stdout.join('')).toBe('rt: retrying 2 trials (bad1, bad2)\n');
     const bad = await producer.queue(QUEUES.train).getJob(trialJobId('rt', 'bad1'));
@@ -121,7 +121,18 @@ describe('mtl ls / status / cancel / retry (real Redis)', () => {
       /^rt \(name of rt\) {2}cancelled {2}1\/3 done · 0 failed · 0 running · 0 waiting · 2 cancelled/,
     );
     expect(await mtl('retry', 'rt', '--failed')).toBe(ExitCode.failure);
-    expect(stderr.join('')).toMatch(/rt was cancelled/);
+    expect(stderr.join('')).toMatch(/rt was cancelled; mtl retry rt --cancelled runs its unfinished trials/);
     expect(await mtl('cancel', 'ghost')).toBe(ExitCode.failure);
+
+    expect(await mtl('retry', 'rt', '--cancelled')).toBe(ExitCode.ok);
+    expect(stdout.join('')).toBe('rt: resuming 2 trials (bad1, bad2)\n');
+    expect(await producer.queue(QUEUES.train).getJobState(trialJobId('rt', 'bad2'))).toBe('waiting');
+    expect(await mtl('status', 'rt', '--json')).toBe(ExitCode.ok);
+    expect(JSON.parse(stdout.join(''))).toMatchObject({
+      state: 'running',
+      counts: { cancelled: 0, waiting: 2 },
+    });
+    expect(await mtl('retry', 'rt', '--cancelled')).toBe(ExitCode.ok);
+    expect(stdout.join('')).toBe('rt: not cancelled\n');
   });
 });

@@ -21,6 +21,8 @@ import { exitCodeOf, showSweep } from './watch-sweep.js';
 interface SweepOptions extends QueueOptions {
   dryRun?: boolean;
   allowLarge?: boolean;
+  restart?: boolean;
+  artifacts: string;
   wait?: boolean;
   json?: boolean;
   interval: number;
@@ -37,7 +39,10 @@ The spec is validated before anything is enqueued: a bad file exits with code 2 
 problem, naming the file, line and field (e.g. "sweep.yaml:12: parameters.learningRate.min: …"),
 including specs no trial could run (an imageSize below an architecture's minimum, an empty split).
 A sweep holds at most ${MAX_TRIALS.toLocaleString('en')} trials on ${MAX_SHARDS.toLocaleString('en')} dataset shards; --allow-large lifts that.
-Enqueuing the same spec twice adds nothing: the sweep id is a content address of the spec.
+Enqueuing the same spec twice adds nothing: the sweep id is a content address of the spec. When
+Redis holds that sweep but its files are not under ARTIFACTS_DIR (deleted, or another directory),
+mtl sweep says so and exits 1: --restart forgets it in Redis and runs it from scratch. A cancelled
+sweep exits 4: --restart runs its unfinished trials again (finished ones are kept).
 With --wait the exit code tells how the sweep ended: 0 completed (its report is written, even if
 some trials failed: mtl status lists them), 3 failed (every trial failed, or the report did),
 4 cancelled; Ctrl-C stops waiting (130) and the sweep goes on.
@@ -54,6 +59,15 @@ export function sweepCommand(): Command {
         '--allow-large',
         `accept up to ${LARGE_LIMITS.trials.toLocaleString('en')} trials and ${LARGE_LIMITS.shards.toLocaleString('en')} dataset shards (default limits ${MAX_TRIALS.toLocaleString('en')} and ${MAX_SHARDS.toLocaleString('en')})`,
       )
+      .option(
+        '--restart',
+        'run the sweep again if it was cancelled (its unfinished trials) or its files are gone (from scratch)',
+      )
+      .option(
+        '--artifacts <dir>',
+        'artifact directory the workers write, to find a sweep run before (env ARTIFACTS_DIR)',
+        process.env.ARTIFACTS_DIR || './artifacts',
+      )
       .option('--wait', 'after enqueuing, show progress until the sweep ends; the exit code tells how')
       .option('--json', 'with --wait, JSON status lines instead of bars or text')
       .option('--interval <ms>', 'with --wait, time between looks', intOption(100), 2_000),
@@ -65,7 +79,7 @@ export function sweepCommand(): Command {
         process.stdout.write(`${renderPlan(spec, plan)}\n`);
         return;
       }
-      await enqueue(spec, plan, options);
+      await enqueue(spec, plan, file, options);
     });
 }
 
@@ -88,16 +102,32 @@ async function readSweep(
   }
 }
 
-async function enqueue(spec: SweepSpec, plan: SweepPlan, options: SweepOptions): Promise<void> {
+async function enqueue(spec: SweepSpec, plan: SweepPlan, file: string, options: SweepOptions): Promise<void> {
   const queues = await openQueues(options);
   try {
-    const enqueued = await queues.producer.enqueueSweep(enqueueablePlan(spec, plan));
+    // Loaded here, as openQueues loads the producer: `--dry-run` stays free of BullMQ.
+    const { prepareRerun } = await import('./existing-sweep.js');
+    const rerun = await prepareRerun(queues, plan.sweepId, options.artifacts, {
+      restart: options.restart ?? false,
+      how: `mtl sweep ${file} --restart`,
+    });
+    if (rerun.forgotten)
+      process.stderr.write(`restarting ${plan.sweepId} from scratch: ${rerun.forgotten}\n`);
+    const enqueued = await queues.producer.enqueueSweep(enqueueablePlan(spec, plan), {
+      regenerateDataset: rerun.regenerateDataset,
+    });
     const dataset = enqueued.dataset;
     const planned =
       spec.search.kind === 'tpe' ? configurationCount(spec) * spec.seeds.length : plan.trials.length;
     const later = planned - plan.trials.length;
+    const resumed = rerun.resumed?.retried.length;
+    const what = enqueued.created
+      ? 'enqueued'
+      : resumed !== undefined
+        ? `resumed (its cancel lifted, ${resumed} trial${resumed === 1 ? '' : 's'} to run again)`
+        : 'already enqueued (nothing added)';
     process.stderr.write(
-      `${enqueued.created ? 'enqueued' : 'already enqueued (nothing added)'}: ${spec.name}, ` +
+      `${what}: ${spec.name}, ` +
         `${plan.trials.length} trial${plan.trials.length === 1 ? '' : 's'}` +
         `${later > 0 ? ` (tpe suggests ${later} more as results arrive)` : ''} on dataset ${dataset.datasetId.slice(0, 12)} ` +
         `(${dataset.created ? `${dataset.shards} shards to generate` : 'already generated or enqueued'})\n`,
