@@ -23,7 +23,6 @@ import {
   type SweepSpec,
   schedulerDecisionAt,
   suggestTrials,
-  type TrialResult,
 } from '@repo/sweep';
 import type { Redis } from 'ioredis';
 import { TrialStoppedError } from './errors.js';
@@ -117,7 +116,8 @@ export class SweepControls {
     const index = spec.search.startup + ended / repeats - 1;
     if (index >= spec.search.trials || (await this.registry().isCancelled(trial.sweepId))) return [];
     if (!(await progress.claim(trial.sweepId, index, trial.trialId))) return [];
-    const next = suggestTrials(spec, await this.results(trial.sweepId, info), index);
+    const trials = await this.registry().trials(trial.sweepId, info);
+    const next = suggestTrials(spec, await this.records().endedObjectives(trial.sweepId, trials), index);
     await this.pipeline().addTrials(trial.sweepId, next);
     return next.map((added) => added.trialId);
   }
@@ -126,22 +126,6 @@ export class SweepControls {
   async close(): Promise<void> {
     await this.producer?.close();
     this.redis?.disconnect();
-  }
-
-  /** Every ended trial's objective joined with its configuration. */
-  private async results(sweepId: string, info: SweepInfo): Promise<TrialResult[]> {
-    const trials = await this.registry().trials(sweepId, info);
-    const states = await this.records().states(
-      sweepId,
-      trials.map(({ trialId }) => trialId),
-    );
-    return trials.flatMap((trial) => {
-      const state = states.get(trial.trialId);
-      const ended = state?.status === 'completed' || state?.status === 'stopped';
-      return ended && state?.objective !== undefined
-        ? [{ config: trial.config, value: state.objective }]
-        : [];
-    });
   }
 
   /** The sweep's registry entry, read once per process (its plan does not change). */

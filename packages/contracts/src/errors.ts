@@ -26,15 +26,21 @@ export function parsePayload<S extends z.ZodType>(schema: S, value: unknown, sou
   throw new PayloadError(source, field, issue?.message ?? 'invalid', { cause: parsed.error });
 }
 
-/** A sweep id already enqueued with another plan: enqueuing it again would silently change nothing. */
+/**
+ * A sweep id already enqueued with another plan (enqueuing it again would silently change nothing), or
+ * an extension whose trial ids the sweep has already.
+ */
 export class SweepConflictError extends Error {
   override readonly name = 'SweepConflictError';
   /** Stable: match on it, never on the message. */
   readonly code = 'ERR_SWEEP_CONFLICT';
   readonly sweepId: string;
 
-  constructor(sweepId: string) {
-    super(`sweep ${sweepId} was already enqueued with a different plan; give the new plan another sweep id`);
+  constructor(
+    sweepId: string,
+    message = `sweep ${sweepId} was already enqueued with a different plan; give the new plan another sweep id`,
+  ) {
+    super(message);
     this.sweepId = sweepId;
   }
 }

@@ -31,6 +31,7 @@ export {
   type CancelledSweep,
   type EnqueuedDataset,
   type EnqueuedSweep,
+  type ExtendedSweep,
   PipelineProducer,
   type PipelineProducerOptions,
   type RetriedSweep,
@@ -60,7 +61,7 @@ export {
   sweepPlanSchema,
   sweepSchedulerSchema,
 } from './sweep-plan.js';
-export { DEFAULT_QUEUE_PREFIX, type SweepInfo, SweepRegistry } from './sweep-registry.js';
+export { DEFAULT_QUEUE_PREFIX, type SweepInfo, SweepRegistry, type SweepSpecJson } from './sweep-registry.js';
 export {
   type SweepState,
   type SweepStatus,

@@ -18,7 +18,7 @@ import {
 import { QUEUES, type QueueName } from './queue-names.js';
 import { SweepBusyError } from './sweep-busy-error.js';
 import { type SweepPlanInput, sweepPlanSchema } from './sweep-plan.js';
-import { DEFAULT_QUEUE_PREFIX, type SweepInfo, SweepRegistry } from './sweep-registry.js';
+import { DEFAULT_QUEUE_PREFIX, type SweepInfo, SweepRegistry, type SweepSpecJson } from './sweep-registry.js';
 import { TrialRecordStore } from './trial-record-store.js';
 
 export interface PipelineProducerOptions {
@@ -54,6 +54,15 @@ export interface RetriedSweep {
   /** Trials moved back to the queue under their own ids, with fresh attempts. */
   retried: string[];
   /** True when the sweep's report had been written: it is written again once the retried trials end. */
+  reportReopened: boolean;
+}
+
+/** What `extendSweep` did. */
+export interface ExtendedSweep {
+  sweepId: string;
+  /** The trials enqueued, in order. */
+  added: string[];
+  /** True when the sweep's report had been written: it is written again once the new trials end. */
   reportReopened: boolean;
 }
 
@@ -152,11 +161,12 @@ export class PipelineProducer {
    * whose parent is the sweep's `report` job and whose children are its trials. Trials wait for
    * the dataset on their own; failed trials still let the report run. Enqueuing the same plan again
    * adds nothing; another plan under a sweep id already used throws a SweepConflictError.
-   * `regenerateDataset`: see `enqueueDataset`'s `regenerate`.
+   * `regenerateDataset`: see `enqueueDataset`'s `regenerate`. `spec`: the SweepSpec it was planned
+   * from, kept for `extendSweep` (a TPE plan's own spec by default).
    */
   async enqueueSweep(
     planInput: SweepPlanInput,
-    options: { regenerateDataset?: boolean } = {},
+    options: { regenerateDataset?: boolean; spec?: SweepSpecJson } = {},
   ): Promise<EnqueuedSweep> {
     const plan = parsePayload(sweepPlanSchema, planInput, 'sweep plan');
     const dataset = await this.enqueueDataset(plan.dataset, {
@@ -164,7 +174,8 @@ export class PipelineProducer {
     });
     const trialJobIds = plan.trials.map((trial) => trialJobId(plan.sweepId, trial.trialId));
     const result = { sweepId: plan.sweepId, dataset, reportJobId: reportJobId(plan.sweepId), trialJobIds };
-    if (!(await this.sweeps.record(plan, dataset.datasetId))) {
+    const spec = options.spec ?? plan.tpe?.spec;
+    if (!(await this.sweeps.record(plan, dataset.datasetId, spec ? { spec } : {}))) {
       const recorded = await this.sweeps.get(plan.sweepId);
       if (recorded && stringify(recorded.plan) !== stringify(plan))
         throw new SweepConflictError(plan.sweepId);
@@ -264,6 +275,35 @@ export class PipelineProducer {
         stopped.push(job);
     }
     return this.requeue(info, stopped, removed, 'resumed after a cancel (mtl retry --cancelled)');
+  }
+
+  /**
+   * Grows a sweep (`mtl sweep extend`): records `trials` (planned by @repo/sweep's `planExtension`,
+   * ids new to the sweep) and the sweep's grown `spec`, then enqueues the trials as children of its
+   * report job; a written report is written again once they end. Finished trials are kept. Returns
+   * undefined when no sweep has that id; throws a SweepCancelledError for a cancelled sweep.
+   */
+  async extendSweep(
+    sweepId: string,
+    trialsInput: readonly TrialSpec[],
+    spec: SweepSpecJson,
+  ): Promise<ExtendedSweep | undefined> {
+    const info = await this.sweeps.get(sweepId);
+    if (info === undefined) return undefined;
+    if (info.cancelledAt !== undefined)
+      throw new SweepCancelledError(sweepId, `; mtl retry ${sweepId} --cancelled resumes it, then extend it`);
+    const trials = trialsInput.map((trial) => parsePayload(trialSpecSchema, trial, `trial of ${sweepId}`));
+    const taken = new Set((await this.sweeps.trials(sweepId, info)).map(({ trialId }) => trialId));
+    const clash = trials.find(({ trialId }) => taken.has(trialId));
+    if (clash)
+      throw new SweepConflictError(
+        sweepId,
+        `sweep ${sweepId} has a trial ${clash.trialId} already: plan the extension again`,
+      );
+    await this.sweeps.addTrials(sweepId, trials);
+    await this.sweeps.setSpec(sweepId, spec);
+    const requeued = await this.requeue(info, [], trials, 'added by mtl sweep extend');
+    return { sweepId, added: requeued.retried, reportReopened: requeued.reportReopened };
   }
 
   /**

@@ -27,7 +27,18 @@ const sweepInfoSchema = z.object({
   reportFile: z.string().optional(),
   /** Set by `markCancelled`: trainers stop its trials at their next epoch. */
   cancelledAt: z.string().optional(),
+  /**
+   * The validated @repo/sweep SweepSpec (plain JSON) the sweep was planned from, as extended since
+   * (`mtl sweep extend`); absent for sweeps enqueued without it.
+   */
+  spec: z
+    .string()
+    .transform((text) => z.record(z.string(), z.json()).parse(JSON.parse(text)))
+    .optional(),
 });
+
+/** A @repo/sweep SweepSpec as plain JSON (this package does not depend on @repo/sweep). */
+export type SweepSpecJson = Record<string, z.core.util.JSONType>;
 
 /** What Redis knows of a sweep: enough for a CLI on another machine to list and inspect it. */
 export type SweepInfo = z.output<typeof sweepInfoSchema>;
@@ -43,7 +54,12 @@ export class SweepRegistry {
   ) {}
 
   /** Records a sweep once; returns false (and changes nothing) when it is already recorded. */
-  async record(plan: SweepPlan, datasetId: string, createdAt = new Date()): Promise<boolean> {
+  async record(
+    plan: SweepPlan,
+    datasetId: string,
+    options: { spec?: SweepSpecJson; createdAt?: Date } = {},
+  ): Promise<boolean> {
+    const createdAt = options.createdAt ?? new Date();
     const key = this.sweepKey(plan.sweepId);
     const created = await this.redis.hsetnx(key, 'createdAt', createdAt.toISOString());
     if (created === 0) return false;
@@ -55,6 +71,7 @@ export class SweepRegistry {
         datasetId,
         trialCount: plan.trials.length,
         plan: JSON.stringify(plan),
+        ...(options.spec ? { spec: JSON.stringify(options.spec) } : {}),
       })
       .zadd(this.indexKey(), 'NX', createdAt.getTime(), plan.sweepId)
       .exec();
@@ -102,7 +119,12 @@ export class SweepRegistry {
     return (await this.redis.hexists(this.sweepKey(sweepId), 'cancelledAt')) === 1;
   }
 
-  /** Records trials added to a running sweep (a TPE suggestion); see `trials`. */
+  /** Replaces the spec the sweep is extended from (`mtl sweep extend` grew it). */
+  async setSpec(sweepId: string, spec: SweepSpecJson): Promise<void> {
+    await this.redis.hset(this.sweepKey(sweepId), 'spec', JSON.stringify(spec));
+  }
+
+  /** Records trials added to a running sweep (a TPE suggestion, an extension); see `trials`. */
   async addTrials(sweepId: string, trials: readonly TrialSpec[]): Promise<void> {
     if (trials.length === 0) return;
     await this.redis.rpush(this.addedKey(sweepId), ...trials.map((trial) => JSON.stringify(trial)));

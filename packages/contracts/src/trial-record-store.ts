@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { idSchema } from './ids.js';
+import type { TrialSpec } from './job-payloads.js';
 import { DEFAULT_QUEUE_PREFIX, sweepKey } from './sweep-registry.js';
 import {
   type EpochRecord,
@@ -104,6 +105,27 @@ export class TrialRecordStore {
     const key = this.key(sweepId, trialId);
     const text = await this.redis.hget(key, 'state');
     return text === null ? undefined : parseState(text, key);
+  }
+
+  /**
+   * The objective (best value over its epochs) of each ended trial, completed or stopped by the
+   * scheduler, with its configuration: what a TPE search suggests from.
+   */
+  async endedObjectives(
+    sweepId: string,
+    trials: readonly TrialSpec[],
+  ): Promise<{ config: TrialSpec['config']; value: number }[]> {
+    const states = await this.states(
+      sweepId,
+      trials.map(({ trialId }) => trialId),
+    );
+    return trials.flatMap((trial) => {
+      const state = states.get(trial.trialId);
+      const ended = state?.status === 'completed' || state?.status === 'stopped';
+      return ended && state?.objective !== undefined
+        ? [{ config: trial.config, value: state.objective }]
+        : [];
+    });
   }
 
   /** The states of many trials of a sweep, in one pipelined call; trials without a record are absent. */

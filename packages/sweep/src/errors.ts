@@ -32,3 +32,16 @@ function formatIssue(issue: SweepSpecIssue, file: string | undefined): string {
   const field = issue.path === '' ? '' : `${issue.path}: `;
   return `${where === '' ? '' : `${where}: `}${field}${issue.message}`;
 }
+
+/** A `mtl sweep extend` that cannot grow the sweep; `field` names what is at fault (`seeds`, `spec.dataset`, …). */
+export class SweepExtensionError extends Error {
+  override readonly name = 'SweepExtensionError';
+  /** Stable: match on it, never on the message. */
+  readonly code = 'ERR_SWEEP_EXTENSION';
+  readonly field: string;
+
+  constructor(field: string, reason: string) {
+    super(`${field}: ${reason}`);
+    this.field = field;
+  }
+}

@@ -1,4 +1,10 @@
-export { SweepSpecError, type SweepSpecIssue } from './errors.js';
+export { SweepExtensionError, SweepSpecError, type SweepSpecIssue } from './errors.js';
+export {
+  type ExtensionContext,
+  planExtension,
+  type SweepExtension,
+  type SweepExtensionRequest,
+} from './extend-plan.js';
 export {
   bestOf,
   DEFAULT_SWEEP_METRIC,

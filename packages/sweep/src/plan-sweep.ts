@@ -133,7 +133,8 @@ function gridPoints(space: ParameterSpace): ParameterPoint[] {
   return points;
 }
 
-function trialsOf(spec: SweepSpec, point: ParameterPoint, configIndex: number): PlannedTrial[] {
+/** Configuration `configIndex` (`point`) once per seed, checked by the trainer's parser; ids `t<k·repeats + r>`. */
+export function trialsOf(spec: SweepSpec, point: ParameterPoint, configIndex: number): PlannedTrial[] {
   const config = configOf(point) as TrialConfig;
   const width = Math.max(3, String(configurationCount(spec) * spec.seeds.length - 1).length);
   const trials = spec.seeds.map((seed, r) => ({

@@ -27,7 +27,7 @@ import {
 import { prepareRerun } from './existing-sweep.js';
 import { openQueues } from './queue-options.js';
 import { renderReportTable } from './report-table.js';
-import { enqueueablePlan } from './sweep.js';
+import { enqueueablePlan, specJson } from './sweep.js';
 import { exitCodeOf, showSweep } from './watch-sweep.js';
 
 interface DemoOptions {
@@ -106,6 +106,7 @@ export function demoCommand(): Command {
             say(`it was cancelled: running its ${rerun.resumed.retried.length} unfinished trials`);
           const { sweepId } = await queues.producer.enqueueSweep(enqueueablePlan(spec, plan), {
             regenerateDataset: rerun.regenerateDataset,
+            spec: specJson(spec),
           });
           say(`sweep ${sweepId}: ${spec.name}, ${spec.search.kind} search; progress:`);
           const status = await untilWorkerExits(

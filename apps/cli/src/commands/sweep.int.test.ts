@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,52 @@ describe('mtl sweep (real Redis)', () => {
   });
 
   const sweep = (file: string) => run(['sweep', file, '--redis', inject('redisUrl'), '--prefix', prefix]);
+
+  /**
+   * Stand-ins for the generator, trainers and reporter, writing what the real ones write (a run.json
+   * per trial, the report and its registry mark); `reports` counts the reports written.
+   */
+  function standIns(layout: ArtifactLayout) {
+    const connection = createRedis(inject('redisUrl'), { role: 'worker' });
+    const registry = new SweepRegistry(redis, prefix);
+    const reports: string[] = [];
+    const workers = [
+      new Worker(QUEUES.generate, async () => ({}), { connection, prefix }),
+      new Worker<TrialJob>(
+        QUEUES.train,
+        async (job) => {
+          const dir = layout.trialDir(job.data.sweepId, job.data.trialId);
+          await mkdir(dir, { recursive: true });
+          await writeFile(join(dir, 'run.json'), '{}');
+          return recordStubTrial(redis, prefix, job);
+        },
+        { connection, prefix },
+      ),
+      new Worker<{ sweepId: string }>(
+        QUEUES.report,
+        async (job) => {
+          const file = layout.reportFile(job.data.sweepId, 'json');
+          await writeFile(file, '{}');
+          await registry.markReported(job.data.sweepId, file);
+          reports.push(job.data.sweepId);
+          return {};
+        },
+        { connection, prefix },
+      ),
+    ];
+    for (const worker of workers) worker.on('error', () => {});
+    return {
+      reports,
+      pause: () => Promise.all(workers.map((worker) => worker.pause())),
+      resume: () => {
+        for (const worker of workers) worker.resume();
+      },
+      close: async () => {
+        await Promise.all(workers.map((worker) => worker.close(true)));
+        connection.disconnect();
+      },
+    };
+  }
 
   it('enqueues every trial of the spec and prints the sweep id; a second run adds nothing', async () => {
     const plan = planSweep(await loadSweepSpec(quick));
@@ -113,6 +159,27 @@ describe('mtl sweep (real Redis)', () => {
     stderr.length = 0;
     expect(await sweep(tpe)).toBe(ExitCode.ok);
     expect(stderr.join('')).toMatch(/^already enqueued/);
+
+    // Extended before its trainers added t002 and t003: the new ids keep clear of theirs.
+    const sweepId = stdout.join('').trim().split('\n')[0] as string;
+    stderr.length = 0;
+    expect(
+      await run([
+        'sweep',
+        'extend',
+        sweepId,
+        '--trials',
+        '6',
+        '--redis',
+        inject('redisUrl'),
+        '--prefix',
+        prefix,
+      ]),
+    ).toBe(ExitCode.ok);
+    expect(stderr.join('')).toMatch(/: 2 trials added \(t004–t005\)/);
+    const grown = await new SweepRegistry(redis, prefix).get(sweepId);
+    expect(grown?.spec).toMatchObject({ search: { kind: 'tpe', trials: 6 } });
+    expect(grown?.plan.tpe?.spec).toMatchObject({ search: { trials: 4 } });
   });
 
   it('an unreachable Redis fails with exit 1 and a message naming it', async () => {
@@ -131,33 +198,9 @@ describe('mtl sweep (real Redis)', () => {
       stderr.length = 0;
       return run([...args, '--redis', inject('redisUrl'), '--prefix', prefix]);
     };
-    const workerRedis = createRedis(inject('redisUrl'), { role: 'worker' });
     const registry = new SweepRegistry(redis, prefix);
     const producer = new PipelineProducer(redis, { prefix });
-    // Stand-ins for the generator, trainers and reporter, writing what the real ones write.
-    const workers = [
-      new Worker(QUEUES.generate, async () => ({}), { connection: workerRedis, prefix }),
-      new Worker<TrialJob>(
-        QUEUES.train,
-        async (job) => {
-          const dir = layout.trialDir(job.data.sweepId, job.data.trialId);
-          await mkdir(dir, { recursive: true });
-          await writeFile(join(dir, 'run.json'), '{}');
-          return recordStubTrial(redis, prefix, job);
-        },
-        { connection: workerRedis, prefix },
-      ),
-      new Worker(
-        QUEUES.report,
-        async () => {
-          await writeFile(layout.reportFile(plan.sweepId, 'json'), '{}');
-          await registry.markReported(plan.sweepId, layout.reportFile(plan.sweepId, 'json'));
-          return {};
-        },
-        { connection: workerRedis, prefix },
-      ),
-    ];
-    for (const worker of workers) worker.on('error', () => {});
+    const workers = standIns(layout);
     const reported = async () =>
       (await producer.queue(QUEUES.report).getJobState(reportJobId(plan.sweepId))) === 'completed';
     try {
@@ -178,7 +221,7 @@ describe('mtl sweep (real Redis)', () => {
       const manifestJob = datasetJobId((await registry.get(plan.sweepId))?.datasetId ?? '');
       expect(await producer.queue(QUEUES.generate).getJobState(manifestJob)).toBe('completed');
 
-      await Promise.all(workers.map((worker) => worker.pause()));
+      await workers.pause();
       expect(await mtl('sweep', quick, '--artifacts', artifacts, '--restart')).toBe(ExitCode.ok);
       expect(stderr.join('')).toMatch(
         new RegExp(
@@ -205,13 +248,79 @@ describe('mtl sweep (real Redis)', () => {
       );
       expect(await mtl('sweep', quick, '--artifacts', artifacts, '--restart')).toBe(ExitCode.ok);
       expect(stderr.join('')).toMatch(/^resumed \(its cancel lifted, 4 trials to run again\): quick/);
-      for (const worker of workers) worker.resume();
+      workers.resume();
       expect(await mtl('status', plan.sweepId, '--watch', '--interval', '100')).toBe(ExitCode.ok);
       expect(stdout.join('')).toMatch(/completed {2}4\/4 done/);
     } finally {
-      await Promise.all(workers.map((worker) => worker.close(true)));
+      await workers.close();
       await producer.close();
-      workerRedis.disconnect();
+    }
+  });
+
+  it('extend grows a sweep with more seeds, more trials or a changed spec, and writes its report again', async () => {
+    const spec = await loadSweepSpec(quick);
+    const { sweepId } = planSweep(spec);
+    const artifacts = join(dir, 'artifacts');
+    const layout = new ArtifactLayout(artifacts);
+    const mtl = (...args: string[]) => {
+      stdout.length = 0;
+      stderr.length = 0;
+      return run([...args, '--redis', inject('redisUrl'), '--prefix', prefix]);
+    };
+    const registry = new SweepRegistry(redis, prefix);
+    const workers = standIns(layout);
+    const watch = () => mtl('status', sweepId, '--watch', '--interval', '100');
+    try {
+      expect(await mtl('sweep', quick, '--artifacts', artifacts, '--wait', '--interval', '100')).toBe(
+        ExitCode.ok,
+      );
+      expect(workers.reports).toEqual([sweepId]);
+
+      expect(await mtl('sweep', 'extend', sweepId, '--seeds', '2', '--dry-run')).toBe(ExitCode.ok);
+      expect(stdout.join('').trimEnd().split('\n')).toHaveLength(5);
+      expect(await registry.trials(sweepId)).toHaveLength(4);
+
+      expect(await mtl('sweep', 'extend', sweepId, '--seeds', '2')).toBe(ExitCode.ok);
+      expect(stdout.join('')).toBe(`${sweepId}\n`);
+      expect(stderr.join('')).toBe(
+        `extended ${sweepId}: 4 trials added (t004–t007); the report will be written again once they end\n`,
+      );
+      expect(await watch()).toBe(ExitCode.ok);
+      expect(stdout.join('')).toMatch(/completed {2}8\/8 done/);
+      expect(workers.reports).toEqual([sweepId, sweepId]);
+      const trials = await registry.trials(sweepId);
+      // The same four configurations, now with seed 1 too.
+      expect(trials.slice(4).map((t) => [t.config, t.seed])).toEqual(
+        trials.slice(0, 4).map((t) => [t.config, 1]),
+      );
+
+      expect(await mtl('sweep', 'extend', sweepId, '--trials', '6')).toBe(ExitCode.ok);
+      expect(stderr.join('')).toMatch(/: 4 trials added \(t008–t011\)/);
+      const wider = planSweep({
+        ...spec,
+        search: { ...spec.search, trials: 6 } as typeof spec.search,
+        seeds: [0, 1],
+      });
+      expect((await registry.trials(sweepId)).slice(8).map((t) => t.config)).toEqual(
+        wider.trials.slice(8).map((t) => t.config),
+      );
+      expect(await watch()).toBe(ExitCode.ok);
+      expect(stdout.join('')).toMatch(/completed {2}12\/12 done/);
+
+      expect(await mtl('sweep', 'extend', sweepId, '--seeds', '2')).toBe(ExitCode.usage);
+      expect(stderr.join('')).toMatch(`mtl sweep extend ${sweepId}: seeds: the sweep runs 2 seeds already`);
+      const other = join(dir, 'other.yaml');
+      await writeFile(other, (await readFile(quick, 'utf8')).replace('samples: 1000', 'samples: 900'));
+      expect(await mtl('sweep', 'extend', sweepId, '--spec', other)).toBe(ExitCode.usage);
+      expect(stderr.join('')).toMatch(/spec\.dataset: differs from the sweep's/);
+      expect(await mtl('sweep', 'extend', sweepId, '--seeds', '3', '--trials', '9')).toBe(ExitCode.usage);
+      expect(await mtl('sweep', 'extend', 'ghost', '--seeds', '3')).toBe(ExitCode.failure);
+      expect(await mtl('cancel', sweepId)).toBe(ExitCode.ok);
+      expect(await mtl('sweep', 'extend', sweepId, '--seeds', '3')).toBe(ExitCode.sweepCancelled);
+      expect(stderr.join('')).toMatch(/was cancelled; mtl retry .* --cancelled resumes it, then extend it/);
+      expect(await registry.trials(sweepId)).toHaveLength(12);
+    } finally {
+      await workers.close();
     }
   });
 });

@@ -1,4 +1,4 @@
-import type { SweepPlanInput } from '@repo/contracts';
+import type { SweepPlanInput, SweepSpecJson } from '@repo/contracts';
 import {
   configurationCount,
   LARGE_LIMITS,
@@ -16,6 +16,7 @@ import { Command } from 'commander';
 import { ExitCode, ExitStatus, UsageError } from '../errors.js';
 import { intOption } from '../options.js';
 import { openQueues, type QueueOptions, withQueueOptions } from './queue-options.js';
+import { sweepExtendCommand } from './sweep-extend.js';
 import { exitCodeOf, showSweep } from './watch-sweep.js';
 
 interface SweepOptions extends QueueOptions {
@@ -72,6 +73,7 @@ export function sweepCommand(): Command {
       .option('--json', 'with --wait, JSON status lines instead of bars or text')
       .option('--interval <ms>', 'with --wait, time between looks', intOption(100), 2_000),
   )
+    .addCommand(sweepExtendCommand())
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, options: SweepOptions) => {
       const { spec, plan } = await readSweep(file, { allowLarge: options.allowLarge ?? false });
@@ -85,7 +87,12 @@ export function sweepCommand(): Command {
 
 /** What the producer enqueues: the plan, and for TPE the spec (plain JSON) trainers suggest further trials from. */
 export function enqueueablePlan(spec: SweepSpec, plan: SweepPlan): SweepPlanInput {
-  return spec.search.kind === 'tpe' ? { ...plan, tpe: { spec: JSON.parse(JSON.stringify(spec)) } } : plan;
+  return spec.search.kind === 'tpe' ? { ...plan, tpe: { spec: specJson(spec) } } : plan;
+}
+
+/** A validated spec as the plain JSON Redis keeps (for TPE suggestions and `mtl sweep extend`). */
+export function specJson(spec: SweepSpec): SweepSpecJson {
+  return JSON.parse(JSON.stringify(spec));
 }
 
 async function readSweep(
@@ -115,6 +122,7 @@ async function enqueue(spec: SweepSpec, plan: SweepPlan, file: string, options: 
       process.stderr.write(`restarting ${plan.sweepId} from scratch: ${rerun.forgotten}\n`);
     const enqueued = await queues.producer.enqueueSweep(enqueueablePlan(spec, plan), {
       regenerateDataset: rerun.regenerateDataset,
+      spec: specJson(spec),
     });
     const dataset = enqueued.dataset;
     const planned =
