@@ -92,7 +92,8 @@ describe('the sweep pipeline', () => {
           const predictions = samplePredictionsSchema.parse(
             JSON.parse(await readFile(predictionsFile, 'utf8')),
           );
-          const tested = record.status === 'completed' ? record.test.position.count : Number.NaN;
+          const tested =
+            record.status === 'completed' ? (record.test.position?.count ?? Number.NaN) : Number.NaN;
           expect(predictions.positionErrorsPx).toHaveLength(tested);
           expect(predictions.samples).toHaveLength(Math.min(12, tested));
         }

@@ -70,13 +70,13 @@ describe('aggregateRuns', () => {
   it('sums and row-normalises the confusion matrices of a group', () => {
     const b = aggregate.leaderboard.find((group) => group.count === 2)!;
     // per run: circle ×2, rectangle, triangle; b1 predicts its second circle as rectangle
-    expect(b.confusion.shape.summed).toEqual([
+    expect(b.confusion.shape?.summed).toEqual([
       [3, 1, 0],
       [0, 2, 0],
       [0, 0, 2],
     ]);
-    expect(b.confusion.shape.normalised[0]).toEqual([0.75, 0.25, 0]);
-    expect(b.confusion.colour.summed[5]).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(b.confusion.shape?.normalised[0]).toEqual([0.75, 0.25, 0]);
+    expect(b.confusion.colour?.summed[5]).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it('counts and lists failed, unfinished, invalid and repeated runs without averaging them', () => {

@@ -43,7 +43,8 @@ export interface RunGroup {
   count: number;
   runs: { runId: string; source: string; seed?: number }[];
   metrics: Record<string, MetricSummary>;
-  confusion: { shape: HeadConfusion; colour: HeadConfusion };
+  /** A head the group's architecture lacks (a single-task baseline) is absent. */
+  confusion: { shape?: HeadConfusion; colour?: HeadConfusion };
 }
 
 /** A run left out of the averages, and why. */
@@ -189,15 +190,27 @@ function summariseGroup(key: string, runs: ScoredRun[]): RunGroup {
     count: runs.length,
     runs: runs.map(({ record, source }) => ({ runId: record.runId, source, ...seedOf(record) })),
     metrics,
-    confusion: { shape: sumConfusion(runs, 'shape'), colour: sumConfusion(runs, 'colour') },
+    confusion: {
+      ...optional('shape', sumConfusion(runs, 'shape')),
+      ...optional('colour', sumConfusion(runs, 'colour')),
+    },
   };
 }
 
-function sumConfusion(runs: ScoredRun[], head: 'shape' | 'colour'): HeadConfusion {
-  const labels = runs[0]!.record.test[head].labels;
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** The head's matrices summed over the group; undefined when its architecture lacks the head. */
+function sumConfusion(runs: ScoredRun[], head: 'shape' | 'colour'): HeadConfusion | undefined {
+  const labels = runs[0]!.record.test[head]?.labels;
+  if (labels === undefined) return undefined;
   const summed = emptyMatrix(labels.length);
   for (const { record, source } of runs) {
     const report = record.test[head];
+    if (report === undefined) {
+      throw new AggregationError(source, `has no ${head} head, unlike other runs of the same configuration`);
+    }
     if (report.labels.join('\n') !== labels.join('\n')) {
       throw new AggregationError(
         source,

@@ -14,7 +14,13 @@ describe('one objective over validation and test', () => {
   it('other metrics are read as recorded; a missing one is NaN', () => {
     expect(validationValue(val, 'val_loss')).toBe(0.9);
     expect(validationValue(val, 'val_shape_loss')).toBeNaN();
-    expect(validationValue({ shape_acc: 1, colour_acc: 1 }, 'val_combined')).toBeNaN();
+    expect(validationValue({ loss: 0.9 }, 'val_combined')).toBeNaN();
+  });
+
+  it("a one-head run's combined is its head's term alone: 100 × (1 − 0.98) for shape", () => {
+    expect(validationValue({ loss: 0.1, shape_acc: 0.98 }, 'val_combined')).toBeCloseTo(2, 12);
+    expect(combinedScore({ position_mae_px: 4 })).toBe(4);
+    expect(combinedScore({ colour_acc: 0.95 })).toBeCloseTo(5, 12);
   });
 
   it('the report ranks by the same metric on test, and by combined for a loss', () => {

@@ -17,25 +17,36 @@ const PIXELS_PER_ERROR = 100;
  * The default objective, lower is better: `position_mae_px + 100 × ((1 − shape_acc) + (1 − colour_acc))`.
  * One pixel of mean absolute position error weighs as much as one percentage point of
  * misclassification in either head (the study's model: ~5 px, 0.25 % shape error → ~5.25).
+ * A run without a head (a single-task baseline) sums the terms of the heads it has: its `combined`
+ * is that head's term alone, comparable with the same head's term of other runs, not with their
+ * three-head `combined`. NaN when no head's metric is there.
  */
-export function combinedScore(metrics: Record<string, number>): number {
-  const classificationError = 1 - metrics.shape_acc! + (1 - metrics.colour_acc!);
-  return metrics.position_mae_px! + PIXELS_PER_ERROR * classificationError;
+export function combinedScore(metrics: Readonly<Record<string, number>>): number {
+  const terms = [
+    metrics.position_mae_px,
+    metrics.shape_acc === undefined ? undefined : PIXELS_PER_ERROR * (1 - metrics.shape_acc),
+    metrics.colour_acc === undefined ? undefined : PIXELS_PER_ERROR * (1 - metrics.colour_acc),
+  ].filter((term) => term !== undefined);
+  return terms.length === 0 ? Number.NaN : terms.reduce((sum, term) => sum + term, 0);
 }
 
 export const DEFAULT_OBJECTIVE: Objective = { metric: 'combined', direction: 'minimize' };
 
 /**
  * One epoch's value of a validation objective (`val_loss`, `val_shape_acc`, …), NaN when the epoch
- * lacks it. `val_combined` is `combinedScore` of the epoch's position MAE (px) and accuracies, so a
- * sweep ranks its trials on validation by the same formula its report ranks them by on test.
+ * lacks it. `val_combined` is `combinedScore` of the epoch's position MAE (px) and accuracies (those
+ * of the heads the model has), so a sweep ranks its trials on validation by the same formula its report
+ * ranks them by on test.
  */
 export function validationValue(val: Readonly<Record<string, number>>, metric: string): number {
   const name = metric.startsWith('val_') ? metric.slice('val_'.length) : metric;
   if (name === 'combined') {
     const { position_mae, shape_acc, colour_acc } = val;
-    if (position_mae === undefined || shape_acc === undefined || colour_acc === undefined) return Number.NaN;
-    return combinedScore({ position_mae_px: position_mae, shape_acc, colour_acc });
+    return combinedScore({
+      ...(position_mae === undefined ? {} : { position_mae_px: position_mae }),
+      ...(shape_acc === undefined ? {} : { shape_acc }),
+      ...(colour_acc === undefined ? {} : { colour_acc }),
+    });
   }
   return val[name] ?? Number.NaN;
 }

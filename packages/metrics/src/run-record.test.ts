@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRunRecordError } from './errors.js';
-import { parseRunRecord, safeParseRunRecord } from './run-record.js';
+import { runMetrics } from './run-metrics.js';
+import { type CompletedRunRecord, parseRunRecord, safeParseRunRecord } from './run-record.js';
 import { runRecordJson } from './testing/run-record-fixture.js';
 
 /** The issues `parseRunRecord` reports for `json`, read from `file`. */
@@ -20,7 +21,7 @@ describe('runRecordSchema', () => {
 
   it('survives a JSON round trip', () => {
     const record = parseRunRecord(JSON.parse(JSON.stringify(runRecordJson())), 'run.json');
-    expect(record.status === 'completed' && record.test.shape.accuracy).toBe(1);
+    expect(record.status === 'completed' && record.test.shape?.accuracy).toBe(1);
   });
 
   it('throws an InvalidRunRecordError naming the source file and field', () => {
@@ -85,5 +86,39 @@ describe('runRecordSchema', () => {
     ]);
     const { config: _config, ...noConfig } = runRecordJson({ status: 'running' });
     expect(issuesOf(noConfig)[0]).toMatch(/^config: /);
+  });
+});
+
+describe('a single-task run (one head)', () => {
+  /** A completed record of `runRecordJson` with only `head`'s test metrics, as an stl-* run writes it. */
+  function oneHead(head: 'position' | 'shape' | 'colour') {
+    const json = JSON.parse(JSON.stringify(runRecordJson({ config: { arch: `stl-${head}` } }))) as {
+      test: Record<string, unknown>;
+    };
+    for (const other of ['position', 'shape', 'colour']) if (other !== head) delete json.test[other];
+    return json;
+  }
+
+  it('is accepted with only its head, and its metrics lack the absent heads (not 0)', () => {
+    const record = parseRunRecord(oneHead('shape'), 'run.json') as CompletedRunRecord;
+    expect(Object.keys(record.test)).toEqual(['imageSize', 'shape']);
+    const metrics = runMetrics(record);
+    expect(metrics.shape_acc).toBe(1);
+    expect(metrics).not.toHaveProperty('position_mae_px');
+    expect(metrics).not.toHaveProperty('colour_acc');
+    // combined over the heads it has: 100 × (1 − shape_acc) alone.
+    expect(metrics.combined).toBe(0);
+    const position = runMetrics(parseRunRecord(oneHead('position'), 'run.json') as CompletedRunRecord);
+    expect(position.combined).toBe(2);
+    expect(position).not.toHaveProperty('shape_acc');
+  });
+
+  it('rejects a completed record with no head at all, and zeros in place of a head', () => {
+    const json = oneHead('colour');
+    delete json.test.colour;
+    expect(issuesOf(json)).toEqual(['test: must score at least one head (position, shape, colour)']);
+    const zeros = oneHead('colour');
+    zeros.test.shape = 0;
+    expect(issuesOf(zeros)[0]).toMatch(/^test\.shape: /);
   });
 });

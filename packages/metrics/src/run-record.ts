@@ -65,13 +65,20 @@ const classificationReportSchema = z
     }
   });
 
-/** Final test metrics and confusion matrices of the three heads (an `Evaluation`). */
-export const evaluationSchema = z.strictObject({
-  imageSize: z.int().min(1),
-  position: regressionMetricsSchema,
-  shape: classificationReportSchema,
-  colour: classificationReportSchema,
-});
+/**
+ * Final test metrics and confusion matrices of the heads the model has (an `Evaluation`): all three, or
+ * one for a single-task baseline. A head the model lacks is absent, never zeros.
+ */
+export const evaluationSchema = z
+  .strictObject({
+    imageSize: z.int().min(1),
+    position: regressionMetricsSchema.optional(),
+    shape: classificationReportSchema.optional(),
+    colour: classificationReportSchema.optional(),
+  })
+  .refine((evaluation) => evaluation.position || evaluation.shape || evaluation.colour, {
+    message: 'must score at least one head (position, shape, colour)',
+  });
 
 const common = {
   format: z.literal(RUN_RECORD_FORMAT),

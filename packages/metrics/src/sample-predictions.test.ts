@@ -25,4 +25,12 @@ describe('samplePredictions', () => {
       /2 × 3 values/,
     );
   });
+
+  it('keeps only the heads given: a shape-only run has no position or colour fields', () => {
+    const predictions = samplePredictions({ imageSize: 64, shape: input.shape }, 2);
+    expect(predictions.labels).toEqual({ shape: ['circle', 'rectangle', 'triangle'] });
+    expect(predictions.samples[1]).toEqual({ index: 1, true: { shape: 1 }, pred: { shape: 2 } });
+    expect(predictions).not.toHaveProperty('positionErrorsPx');
+    expect(samplePredictionsSchema.parse(JSON.parse(JSON.stringify(predictions)))).toEqual(predictions);
+  });
 });

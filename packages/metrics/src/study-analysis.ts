@@ -172,6 +172,9 @@ function verdictTable(
   if (leader !== undefined) {
     for (const [index, rival] of groups.slice(1, 1 + rivals).entries()) {
       for (const m of compared) {
+        const values = { a: valuesOf(leader, m.metric), b: valuesOf(rival, m.metric) };
+        // A head one of the two lacks (a single-task baseline) has nothing to compare: no row, not NaN.
+        if (values.a.length === 0 || values.b.length === 0) continue;
         pending.push({
           names: { a: name(leader, 0), b: name(rival, index + 1) },
           head: m.head ?? 'objective',
@@ -179,7 +182,7 @@ function verdictTable(
           direction: m.direction,
           a: leader.key,
           b: rival.key,
-          comparison: compareSamples(valuesOf(leader, m.metric), valuesOf(rival, m.metric)),
+          comparison: compareSamples(values.a, values.b),
         });
       }
     }

@@ -50,7 +50,7 @@ describe('predict', () => {
     const model = tinyModel();
     const out = predict(model, data.test, { batchSize: 3 });
     const n = data.test.count;
-    expect([out.positions.length, out.shapeProbs.length, out.colourProbs.length]).toEqual([
+    expect([out.positions?.length, out.shapeProbs?.length, out.colourProbs?.length]).toEqual([
       2 * n,
       3 * n,
       6 * n,
@@ -62,11 +62,11 @@ describe('predict', () => {
       );
       return tf.mul((model.predict(images) as tf.Tensor[])[0]!, 16).dataSync();
     });
-    for (let i = 0; i < 2 * n; i++) expect(out.positions[i]).toBeCloseTo(raw[i]!, 4);
+    for (let i = 0; i < 2 * n; i++) expect(out.positions?.[i]).toBeCloseTo(raw[i]!, 4);
     for (let i = 0; i < n; i++) {
-      const probs = Array.from(out.shapeProbs.subarray(3 * i, 3 * i + 3));
+      const probs = Array.from(out.shapeProbs?.subarray(3 * i, 3 * i + 3) ?? []);
       expect(probs.reduce((a, b) => a + b)).toBeCloseTo(1, 5);
-      expect(out.shapes[i]).toBe(probs.indexOf(Math.max(...probs)));
+      expect(out.shapes?.[i]).toBe(probs.indexOf(Math.max(...probs)));
     }
     expect(() => predict(model, tinyData(32, 4).test)).toThrow(/takes 16×16 images, got 32×32/);
     model.dispose();

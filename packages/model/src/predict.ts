@@ -1,21 +1,24 @@
 import { COLOURS, SHAPES } from '@repo/dataset';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { headOutputs } from './multi-task-loss.js';
+import { modelHeads, presentHeadOutputs } from './multi-task-loss.js';
 import { type ImageSet, imageSizeOf, imageTensor } from './tensors.js';
 
-/** What the model says about each image. */
+/**
+ * What the model says about each image, for the heads it has: a single-task baseline's prediction
+ * holds only its head's fields (the others are absent, never zeros).
+ */
 export interface Prediction {
   /** Shape: [count, 2], (x, y) in pixels. */
-  positions: Float32Array;
+  positions?: Float32Array;
   /** Shape: [count, 3], softmax over SHAPES. */
-  shapeProbs: Float32Array;
+  shapeProbs?: Float32Array;
   /** Shape: [count, 6], softmax over COLOURS. */
-  colourProbs: Float32Array;
+  colourProbs?: Float32Array;
   /** Shape: [count], argmax of shapeProbs. */
-  shapes: Uint8Array;
+  shapes?: Uint8Array;
   /** Shape: [count], argmax of colourProbs. */
-  colours: Uint8Array;
+  colours?: Uint8Array;
 }
 
 /** Options of `predict`. */
@@ -33,35 +36,37 @@ export function predict(model: LayersModel, images: ImageSet, options: PredictOp
     );
   }
   const batchSize = options.batchSize ?? 64;
-  const out: Prediction = {
-    positions: new Float32Array(images.count * 2),
-    shapeProbs: new Float32Array(images.count * SHAPES.length),
-    colourProbs: new Float32Array(images.count * COLOURS.length),
-    shapes: new Uint8Array(images.count),
-    colours: new Uint8Array(images.count),
-  };
+  const heads = modelHeads(model);
+  const positions = heads.includes('position') ? new Float32Array(images.count * 2) : undefined;
+  const shapeProbs = heads.includes('shape') ? new Float32Array(images.count * SHAPES.length) : undefined;
+  const colourProbs = heads.includes('colour') ? new Float32Array(images.count * COLOURS.length) : undefined;
   for (let from = 0; from < images.count; from += batchSize) {
     const to = Math.min(images.count, from + batchSize);
-    const [positions, shapeProbs, colourProbs] = tf.tidy(() => {
-      const heads = headOutputs(
+    const out = tf.tidy(() => {
+      const named = presentHeadOutputs(
         model.apply(imageTensor(images, from, to), { training: false }) as tf.Tensor[],
+        heads,
       );
-      return [tf.mul(heads.position, size), heads.shape, heads.colour];
+      return { ...named, ...(named.position ? { position: tf.mul(named.position, size) } : {}) };
     });
-    out.positions.set(positions!.dataSync(), from * 2);
-    out.shapeProbs.set(shapeProbs!.dataSync(), from * SHAPES.length);
-    out.colourProbs.set(colourProbs!.dataSync(), from * COLOURS.length);
-    tf.dispose([positions!, shapeProbs!, colourProbs!]);
+    if (out.position) positions?.set(out.position.dataSync(), from * 2);
+    if (out.shape) shapeProbs?.set(out.shape.dataSync(), from * SHAPES.length);
+    if (out.colour) colourProbs?.set(out.colour.dataSync(), from * COLOURS.length);
+    tf.dispose(Object.values(out));
   }
-  fillArgmax(out.shapeProbs, SHAPES.length, out.shapes);
-  fillArgmax(out.colourProbs, COLOURS.length, out.colours);
-  return out;
+  return {
+    ...(positions ? { positions } : {}),
+    ...(shapeProbs ? { shapeProbs, shapes: argmax(shapeProbs, SHAPES.length, images.count) } : {}),
+    ...(colourProbs ? { colourProbs, colours: argmax(colourProbs, COLOURS.length, images.count) } : {}),
+  };
 }
 
-function fillArgmax(probs: Float32Array, classes: number, labels: Uint8Array): void {
+function argmax(probs: Float32Array, classes: number, count: number): Uint8Array {
+  const labels = new Uint8Array(count);
   for (let i = 0; i < labels.length; i++) {
     let best = 0;
     for (let c = 1; c < classes; c++) if (probs[i * classes + c]! > probs[i * classes + best]!) best = c;
     labels[i] = best;
   }
+  return labels;
 }

@@ -10,6 +10,7 @@ import { initBackend } from './backend/init-backend.js';
 import { TrainingAbortedError, TrialConfigError } from './errors.js';
 import { fineTune } from './fine-tune.js';
 import { METRIC_NAMES } from './history.js';
+import { predict } from './predict.js';
 import { train } from './train.js';
 
 // The single-task baselines (a quarter of their width, a few images) through the training loop on the
@@ -50,6 +51,20 @@ describe.each(Object.entries(SINGLE_TASK_ARCHITECTURES))('%s', (arch, head) => {
     expect(entry!.lossWeights).toEqual({ [head]: 2 });
     expect(entry!.taskConflict).toBeUndefined();
     expect(weightValues(model)).not.toEqual(untouched);
+    model.dispose();
+  });
+
+  it(`predicts its ${head} head only: the other heads' fields are absent, not zeros`, () => {
+    const model = build(arch);
+    const fields = {
+      position: ['positions'],
+      shape: ['shapeProbs', 'shapes'],
+      colour: ['colourProbs', 'colours'],
+    };
+    const out = predict(model, data.test);
+    expect(Object.keys(out).sort()).toEqual([...fields[head]].sort());
+    const per = { position: 2, shape: 3, colour: 6 }[head];
+    expect(out[fields[head][0] as keyof typeof out]?.length).toBe(per * data.test.count);
     model.dispose();
   });
 

@@ -152,11 +152,19 @@ function runView(
 ): RunView {
   const { seed: configSeed, ...config } = record.config;
   const seed = record.seed ?? (typeof configSeed === 'number' ? configSeed : undefined);
-  const head = (report: CompletedRunRecord['test']['shape']): HeadMatrix => ({
-    labels: report.labels,
-    counts: report.confusion,
-    normalised: normaliseRows(report.confusion),
-  });
+  // A head the run lacks (a single-task baseline) stays absent: the page shows none of its figures.
+  const head = (name: 'shape' | 'colour'): { shape?: HeadMatrix; colour?: HeadMatrix } => {
+    const report = record.test[name];
+    return report
+      ? {
+          [name]: {
+            labels: report.labels,
+            counts: report.confusion,
+            normalised: normaliseRows(report.confusion),
+          },
+        }
+      : {};
+  };
   return {
     runId: record.runId,
     trialId: run.trialId,
@@ -165,15 +173,17 @@ function runView(
     ...(seed !== undefined ? { seed } : {}),
     metrics: runMetrics(record),
     imageSize: record.test.imageSize,
-    position: record.test.position,
-    confusion: { shape: head(record.test.shape), colour: head(record.test.colour) },
+    ...(record.test.position ? { position: record.test.position } : {}),
+    confusion: { ...head('shape'), ...head('colour') },
     history: record.history,
     ...(record.fineTuneHistory ? { fineTuneHistory: record.fineTuneHistory } : {}),
     ...(predictions
       ? {
           predictions: {
             samples: predictions.samples,
-            errors: histogram(predictions.positionErrorsPx, edges),
+            ...(predictions.positionErrorsPx
+              ? { errors: histogram(predictions.positionErrorsPx, edges) }
+              : {}),
           },
         }
       : {}),

@@ -56,15 +56,15 @@ describe('loadSweepView', () => {
     for (const { trial, heads } of fixture.runs) {
       const run = view.runs.find((r) => r.trialId === trial.trialId);
       const [dx, dy] = trial.offset;
-      expect(run?.position.maePx).toEqual({ x: dx, y: dy, mean: (dx + dy) / 2 });
+      expect(run?.position?.maePx).toEqual({ x: dx, y: dy, mean: (dx + dy) / 2 });
       expect(run?.position).toEqual(regressionMetrics(heads.position.true, heads.position.pred, 32));
       const shape = confusionMatrix(heads.shape.true, heads.shape.pred, 3);
-      expect(run?.confusion.shape.counts).toEqual(shape);
-      expect(run?.confusion.shape.normalised).toEqual(normaliseRows(shape));
+      expect(run?.confusion.shape?.counts).toEqual(shape);
+      expect(run?.confusion.shape?.normalised).toEqual(normaliseRows(shape));
       expect(run?.predictions?.samples).toHaveLength(12);
       // Every sample is off by the same (dx, dy): one histogram bin holds all 12.
-      expect(run?.predictions?.errors.counts.reduce((a, b) => a + b)).toBe(12);
-      expect(run?.predictions?.errors.counts.filter((count) => count > 0)).toEqual([12]);
+      expect(run?.predictions?.errors?.counts.reduce((a, b) => a + b)).toBe(12);
+      expect(run?.predictions?.errors?.counts.filter((count) => count > 0)).toEqual([12]);
     }
   });
 

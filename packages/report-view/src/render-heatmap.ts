@@ -24,15 +24,23 @@ export function renderHeatmap(matrix: HeadMatrix, kind: 'counts' | 'normalised',
   );
 }
 
-/** Counts and row-normalised tables of both classification heads, each tagged with its head. */
-export function renderHeadHeatmaps(confusion: { shape: HeadMatrix; colour: HeadMatrix }): string {
-  return (['shape', 'colour'] as const)
-    .map(
-      (head) =>
-        `<div class="heatmaps" data-head="${head}">` +
-        renderHeatmap(confusion[head], 'counts', `${head}: counts`) +
-        renderHeatmap(confusion[head], 'normalised', `${head}: row-normalised (recall on the diagonal)`) +
-        '</div>',
-    )
-    .join('');
+/**
+ * Counts and row-normalised tables of the classification heads there are, each tagged with its head;
+ * a run without any (stl-position) says so.
+ */
+export function renderHeadHeatmaps(confusion: { shape?: HeadMatrix; colour?: HeadMatrix }): string {
+  const heads = (['shape', 'colour'] as const).flatMap((head) => {
+    const matrix = confusion[head];
+    return matrix
+      ? [
+          `<div class="heatmaps" data-head="${head}">` +
+            renderHeatmap(matrix, 'counts', `${head}: counts`) +
+            renderHeatmap(matrix, 'normalised', `${head}: row-normalised (recall on the diagonal)`) +
+            '</div>',
+        ]
+      : [];
+  });
+  return heads.length > 0
+    ? heads.join('')
+    : '<p class="hint">No classification head: no confusion matrix.</p>';
 }

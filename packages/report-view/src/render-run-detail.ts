@@ -30,7 +30,7 @@ export function renderRunDetail(
     `${run.seed !== undefined ? ` · seed ${run.seed}` : ''}</h3>` +
     `<h4>Confusion matrices (test split)</h4>${renderHeadHeatmaps(run.confusion)}` +
     '<h4>Learning curves (train vs val)</h4><div class="charts">' +
-    ['position', 'shape', 'colour']
+    runHeads(run)
       .map(
         (head) =>
           `<figure class="chart"><figcaption>${head}</figcaption><div class="chart-box"><canvas data-curve="${head}"></canvas></div></figure>`,
@@ -44,11 +44,22 @@ export function renderRunDetail(
       ? '<h4>Task conflict: cosine of each pair of heads’ gradients on the shared backbone (fixed training batch)</h4><figure class="chart" data-testid="task-conflict"><div class="chart-box"><canvas data-conflict></canvas></div></figure>'
       : '') +
     (run.predictions
-      ? '<h4>Position error distribution (test split, px)</h4><figure class="chart"><div class="chart-box"><canvas data-errors></canvas></div></figure>' +
+      ? (run.predictions.errors
+          ? '<h4>Position error distribution (test split, px)</h4><figure class="chart"><div class="chart-box"><canvas data-errors></canvas></div></figure>'
+          : '') +
         `<h4>Sample test images (green: true position, red: predicted)</h4>${(options.imageDefs ?? true) ? samplesDefs(samples) : ''}${renderSamples(samples, run)}`
       : '<p class="hint">No predictions.json for this run: no sample images or error distribution.</p>') +
     `<script type="application/json" class="run-data">${jsonForScript(data)}</script></article>`
   );
+}
+
+/** The heads the run has, in model order: all three, or a single-task baseline's one. */
+function runHeads(run: RunView): string[] {
+  return [
+    ...(run.position ? ['position'] : []),
+    ...(run.confusion.shape ? ['shape'] : []),
+    ...(run.confusion.colour ? ['colour'] : []),
+  ];
 }
 
 /** The sample images the drawings `<use>`: once per fetched detail, once per page that embeds many. */

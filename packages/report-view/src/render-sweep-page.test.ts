@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evaluateHeads } from '@repo/metrics';
+import { evaluateHeads, samplePredictions } from '@repo/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportView } from './build-report-view.js';
 import { loadSweepView } from './load-sweep-view.js';
@@ -63,6 +63,57 @@ describe('renderSweepPage', () => {
     expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
+  it('shows "–" for the heads a single-task run lacks, never 0 or NaN, and draws only its head', () => {
+    const { record: full, heads } = fixture.runs[0]!;
+    const stl = structuredClone(full);
+    stl.runId = 'stl-run';
+    stl.config = { ...stl.config, arch: 'stl-shape' };
+    stl.test = evaluateHeads({ imageSize: heads.imageSize, shape: heads.shape });
+    const built = summariseReportView(
+      buildReportView({
+        sweepId: 's',
+        runs: [
+          { trialId: 'mtl', source: 'mtl/run.json', record: full },
+          {
+            trialId: 'stl',
+            source: 'stl/run.json',
+            record: stl,
+            predictions: samplePredictions({ imageSize: heads.imageSize, shape: heads.shape }),
+          },
+        ],
+      }),
+    );
+    const html = renderSweepPage(built.summary, {
+      assets: linked,
+      details: { runs: built.runPages.flat(), samples: { imageSize: 0, images: [] } },
+    });
+    expect(html).not.toContain('NaN');
+    const cell = (row: string, metric: string) =>
+      row.match(new RegExp(`<td[^>]*data-metric="${metric}">([^<]*)</td>`))?.[1];
+    const runRow = html.match(/<tr data-testid="run-row" data-trial="stl">[\s\S]*?<\/tr>/)?.[0] ?? '';
+    expect(cell(runRow, 'position_mae_px')).toBe('–');
+    expect(cell(runRow, 'colour_acc')).toBe('–');
+    expect(cell(runRow, 'shape_acc')).toMatch(/^\d+\.\d{2} %$/);
+    const stlRank = built.summary.leaderboard.find((row) => row.config.arch === 'stl-shape')?.rank;
+    const board = html.match(
+      new RegExp(`<tr data-testid="leaderboard-row" data-rank="${stlRank}">[\\s\\S]*?</tr>`),
+    )?.[0];
+    expect(cell(board ?? '', 'position_mae_px')).toBe('–');
+    expect(cell(board ?? '', 'colour_acc')).toBe('–');
+    expect(cell(board ?? '', 'shape_acc')).not.toBe('–');
+    // The mtl-seed run beside it keeps every head's figure.
+    const mtlRow = html.match(/<tr data-testid="run-row" data-trial="mtl">[\s\S]*?<\/tr>/)?.[0] ?? '';
+    expect(cell(mtlRow, 'colour_acc')).not.toBe('–');
+    const detail = html.slice(html.indexOf('id="run-stl"'));
+    const article = detail.slice(0, detail.indexOf('</article>'));
+    expect(article).toContain('data-head="shape"');
+    expect(article).not.toContain('data-head="colour"');
+    expect(article).toContain('data-curve="shape"');
+    expect(article).not.toContain('data-curve="position"');
+    expect(article).not.toContain('data-errors');
+    expect(article).not.toContain('class="true-dot"');
+  });
+
   it('shows one leaderboard row per configuration with its mean and 95 % interval, varying parameters only', () => {
     const html = renderSweepPage(summary, { assets: linked });
     expect(html.match(/data-testid="leaderboard-row"/g)).toHaveLength(2);
@@ -81,14 +132,14 @@ describe('renderSweepPage', () => {
     const run = view.runs.find((r) => r.trialId === 't001')!;
     const section = html.slice(html.indexOf('id="run-t001"'));
     const counts = cellsAfter(section, 'data-kind="counts"');
-    const expected = run.confusion.shape.counts.flatMap((row) => [
+    const expected = run.confusion.shape!.counts.flatMap((row) => [
       ...row.map(String),
       String(row.reduce((a, b) => a + b, 0)),
     ]);
     expect(counts).toEqual(expected);
     const shares = cellsAfter(section, 'data-kind="normalised"');
     expect(shares).toEqual(
-      run.confusion.shape.normalised.flatMap((row) => row.map((share) => `${(share * 100).toFixed(1)}%`)),
+      run.confusion.shape!.normalised.flatMap((row) => row.map((share) => `${(share * 100).toFixed(1)}%`)),
     );
   });
 

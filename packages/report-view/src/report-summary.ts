@@ -45,7 +45,7 @@ export interface LeaderboardRow {
   /** n, mean, std, standard error and intervals of every study metric (and the objective). */
   stats: Record<string, SampleSummary>;
   /** Test confusion matrices summed over its runs; for the leading `CONFUSION_GROUPS` only. */
-  confusion?: { shape: HeadMatrix; colour: HeadMatrix };
+  confusion?: { shape?: HeadMatrix; colour?: HeadMatrix };
 }
 
 /** One completed run as the runs table lists it. */
@@ -145,8 +145,8 @@ export function summariseReportView(
       ...(i < CONFUSION_GROUPS
         ? {
             confusion: {
-              shape: headMatrix(group.confusion.shape),
-              colour: headMatrix(group.confusion.colour),
+              ...(group.confusion.shape ? { shape: headMatrix(group.confusion.shape) } : {}),
+              ...(group.confusion.colour ? { colour: headMatrix(group.confusion.colour) } : {}),
             },
           }
         : {}),
@@ -193,7 +193,7 @@ function bestFigure(best: BestRun, trialOf: ReadonlyMap<string, string>): BestFi
   };
 }
 
-function headMatrix(head: RunGroup['confusion']['shape']): HeadMatrix {
+function headMatrix(head: NonNullable<RunGroup['confusion']['shape']>): HeadMatrix {
   return { labels: head.labels, counts: head.summed, normalised: head.normalised };
 }
 

@@ -124,7 +124,11 @@ const runAggregateSchema: z.ZodType<RunAggregate> = z.strictObject({
       count,
       runs: z.array(z.strictObject({ runId: z.string(), source: z.string(), seed: count.optional() })),
       metrics: z.record(z.string(), metricSummarySchema),
-      confusion: z.strictObject({ shape: headConfusionSchema, colour: headConfusionSchema }),
+      /** A head the group's architecture lacks (a single-task baseline) is absent. */
+      confusion: z.strictObject({
+        shape: headConfusionSchema.optional(),
+        colour: headConfusionSchema.optional(),
+      }),
     }),
   ),
   best: z.array(
@@ -158,14 +162,16 @@ export const runViewSchema = z.strictObject({
   /** Test images are imageSize × imageSize pixels. */
   imageSize: z.int().min(1),
   position: evaluationSchema.shape.position,
-  confusion: z.strictObject({ shape: headMatrixSchema, colour: headMatrixSchema }),
+  /** The run's classification heads; one it lacks (stl-position lacks both) is absent. */
+  confusion: z.strictObject({ shape: headMatrixSchema.optional(), colour: headMatrixSchema.optional() }),
   history: z.array(historyEntrySchema),
   fineTuneHistory: z.array(historyEntrySchema).optional(),
   /** From the trial's predictions.json, when it has one: sample predictions, position error histogram. */
   predictions: z
     .strictObject({
       samples: samplePredictionsSchema.shape.samples,
-      errors: z.strictObject({ edges: z.array(z.number()), counts: z.array(count) }),
+      /** Absent for a run without a position head. */
+      errors: z.strictObject({ edges: z.array(z.number()), counts: z.array(count) }).optional(),
     })
     .optional(),
 });
@@ -212,4 +218,4 @@ export const reportViewSchema = z.strictObject({
 
 export type ReportView = z.output<typeof reportViewSchema>;
 export type RunView = z.output<typeof runViewSchema>;
-export type HeadMatrix = RunView['confusion']['shape'];
+export type HeadMatrix = NonNullable<RunView['confusion']['shape']>;

@@ -19,19 +19,20 @@ import { backendThreads, type HistoryEntry, predict, runtimeVersions } from '@re
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 
 /**
- * Scores the model's three heads on the test split (predicting in batches), and keeps the first test
- * samples' predictions and every position error for reports (predictions.json).
+ * Scores the model's heads on the test split (predicting in batches), and keeps the first test
+ * samples' predictions and every position error for reports (predictions.json). A single-task
+ * baseline is scored on its one head; the heads it lacks are left out, not scored 0.
  */
 export function evaluateTrial(
   model: LayersModel,
   test: SplitData,
 ): { evaluation: Evaluation; predictions: SamplePredictions } {
-  const prediction = predict(model, test);
+  const { positions, shapes, colours } = predict(model, test);
   const heads: HeadsInput = {
     imageSize: test.imageSize,
-    position: { true: test.positions, pred: prediction.positions },
-    shape: { true: test.shapes, pred: prediction.shapes, labels: SHAPES },
-    colour: { true: test.colours, pred: prediction.colours, labels: COLOURS },
+    ...(positions ? { position: { true: test.positions, pred: positions } } : {}),
+    ...(shapes ? { shape: { true: test.shapes, pred: shapes, labels: SHAPES } } : {}),
+    ...(colours ? { colour: { true: test.colours, pred: colours, labels: COLOURS } } : {}),
   };
   return { evaluation: evaluateHeads(heads), predictions: samplePredictions(heads) };
 }
@@ -116,10 +117,14 @@ export function headlineMetrics(record: CompletedRunRecord): Record<string, numb
   return headline;
 }
 
-/** The test confusion matrices (rows: true class, columns: predicted), for confusion.json. */
+/**
+ * The test confusion matrices (rows: true class, columns: predicted), for confusion.json: the
+ * classification heads the model has (none for stl-position).
+ */
 export function confusionMatrices(evaluation: Evaluation) {
+  const { shape, colour } = evaluation;
   return {
-    shape: { labels: evaluation.shape.labels, matrix: evaluation.shape.confusion },
-    colour: { labels: evaluation.colour.labels, matrix: evaluation.colour.confusion },
+    ...(shape ? { shape: { labels: shape.labels, matrix: shape.confusion } } : {}),
+    ...(colour ? { colour: { labels: colour.labels, matrix: colour.confusion } } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { COLOURS, SHAPES } from '@repo/dataset';
-import { initBackend, loadModel, predict } from '@repo/model';
+import { initBackend, loadModel, type Prediction, predict } from '@repo/model';
 import { Command } from 'commander';
 import { PNG } from 'pngjs';
 import { readEnv } from '../env.js';
@@ -26,22 +26,38 @@ export function predictCommand(): Command {
         const data = new Uint8Array(images.length * pixels);
         for (const [i, file] of images.entries()) data.set(await readRgb(file, size), i * pixels);
         const out = predict(model, { imageSize: size, count: images.length, images: data });
-        for (const [i, file] of images.entries()) {
-          const shapeProbs = out.shapeProbs.subarray(i * SHAPES.length, (i + 1) * SHAPES.length);
-          const colourProbs = out.colourProbs.subarray(i * COLOURS.length, (i + 1) * COLOURS.length);
-          const shape = out.shapes[i]!;
-          const colour = out.colours[i]!;
-          process.stdout.write(
-            `${file}: ${SHAPES[shape]} (${pct(shapeProbs[shape])}), ${COLOURS[colour]} (${pct(colourProbs[colour])}), ` +
-              `position (${out.positions[2 * i]!.toFixed(1)}, ${out.positions[2 * i + 1]!.toFixed(1)}) px\n` +
-              `  shape:  ${probabilities(SHAPES, shapeProbs)}\n` +
-              `  colour: ${probabilities(COLOURS, colourProbs)}\n`,
-          );
-        }
+        for (const [i, file] of images.entries()) process.stdout.write(describe(file, out, i));
       } finally {
         model.dispose();
       }
     });
+}
+
+/**
+ * What the model says about image `i`: a line of its answers, then each classification head's
+ * probabilities. Only the heads the model has (a single-task baseline prints its one head).
+ */
+function describe(file: string, out: Prediction, i: number): string {
+  const heads = [
+    { name: 'shape', labels: SHAPES, probs: out.shapeProbs, picked: out.shapes },
+    { name: 'colour', labels: COLOURS, probs: out.colourProbs, picked: out.colours },
+  ].flatMap(({ name, labels, probs, picked }) => {
+    if (probs === undefined || picked === undefined) return [];
+    const own = probs.subarray(i * labels.length, (i + 1) * labels.length);
+    const label = picked[i]!;
+    return [{ name, answer: `${labels[label]} (${pct(own[label])})`, detail: probabilities(labels, own) }];
+  });
+  const { positions } = out;
+  const answers = [
+    ...heads.map((head) => head.answer),
+    ...(positions
+      ? [`position (${positions[2 * i]!.toFixed(1)}, ${positions[2 * i + 1]!.toFixed(1)}) px`]
+      : []),
+  ];
+  return (
+    `${file}: ${answers.join(', ')}\n` +
+    heads.map((head) => `  ${`${head.name}:`.padEnd(7)} ${head.detail}\n`).join('')
+  );
 }
 
 /**

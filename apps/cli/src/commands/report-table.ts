@@ -50,7 +50,9 @@ export function renderReportTable(summary: ReportSummary): string {
   const best = summary.leaderboard[0];
   if (best?.confusion) {
     for (const head of ['shape', 'colour'] as const) {
-      const { labels, counts: matrix, normalised } = best.confusion[head];
+      const confusion = best.confusion[head];
+      if (confusion === undefined) continue; // a head the best configuration lacks (single-task)
+      const { labels, counts: matrix, normalised } = confusion;
       lines.push(
         '',
         `${head}, best configuration (${best.count} run${best.count === 1 ? '' : 's'} summed):`,

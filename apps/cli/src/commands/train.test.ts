@@ -53,8 +53,8 @@ describe('mtl train', () => {
     const record = parseRunRecord(JSON.parse(await readFile(join(out, 'run.json'), 'utf8')), 'run.json');
     expect(record.status).toBe('completed');
     if (record.status !== 'completed') return;
-    expect(record.test.position.count).toBe(6);
-    expect(record.test.shape.confusion.flat().reduce((a, b) => a + b)).toBe(6);
+    expect(record.test.position?.count).toBe(6);
+    expect(record.test.shape?.confusion.flat().reduce((a, b) => a + b)).toBe(6);
     expect(record.config).toMatchObject({ arch: 'mtl-seed', widthMultiplier: 0.25, epochs: 2 });
     // Recorded as the trainer records a sweep's trial: the seed beside the config, the generator's version.
     expect(record.seed).toBe(3);

@@ -128,11 +128,15 @@ async function runStart(dir: TrialDir): Promise<Date> {
   return now;
 }
 
+/** The classification heads the model has; stl-position has none, and its file says so. */
 function confusionText(evaluation: Evaluation): string {
-  return (
-    `shape (test split)\n${renderConfusionMatrix(evaluation.shape.confusion, evaluation.shape.labels)}\n\n` +
-    `colour (test split)\n${renderConfusionMatrix(evaluation.colour.confusion, evaluation.colour.labels)}\n`
-  );
+  const heads = (['shape', 'colour'] as const).flatMap((head) => {
+    const report = evaluation[head];
+    return report
+      ? [`${head} (test split)\n${renderConfusionMatrix(report.confusion, report.labels)}\n`]
+      : [];
+  });
+  return heads.length > 0 ? heads.join('\n') : 'no classification head (test split): no confusion matrix\n';
 }
 
 function runSummary(
@@ -145,12 +149,22 @@ function runSummary(
   const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
   const stop = trained.stoppedEarly ? ', early stop' : '';
   const fine = tuned ? `; fine-tuned ${tuned.history.length} epochs (best ${tuned.bestEpoch})` : '';
-  const p = evaluation.position;
+  const { position: p, shape, colour } = evaluation;
+  // Only the heads the model has: a single-task baseline's line names its one head.
+  const figures = [
+    ...(shape ? [`shape ${pct(shape.accuracy)}`] : []),
+    ...(colour ? [`colour ${pct(colour.accuracy)}`] : []),
+    ...(p
+      ? [
+          `position MAE ${p.maePx.mean.toFixed(2)} px (x ${p.maePx.x.toFixed(2)}, y ${p.maePx.y.toFixed(2)}; ` +
+            `Euclidean median ${p.euclideanPx.median.toFixed(2)} px, p90 ${p.euclideanPx.p90.toFixed(2)} px)`,
+        ]
+      : []),
+  ];
+  const images = (shape ?? colour)?.macro.support ?? p?.count;
   return (
     `${arch}: best epoch ${trained.bestEpoch} of ${trained.history.length}${stop}${fine}\n` +
-    `test (${p.count} images): shape ${pct(evaluation.shape.accuracy)}, colour ${pct(evaluation.colour.accuracy)}, ` +
-    `position MAE ${p.maePx.mean.toFixed(2)} px (x ${p.maePx.x.toFixed(2)}, y ${p.maePx.y.toFixed(2)}; ` +
-    `Euclidean median ${p.euclideanPx.median.toFixed(2)} px, p90 ${p.euclideanPx.p90.toFixed(2)} px)\n` +
+    `test (${images} images): ${figures.join(', ')}\n` +
     `run written to ${out}\n`
   );
 }

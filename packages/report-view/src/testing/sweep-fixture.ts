@@ -74,7 +74,7 @@ export interface SweepFixture {
   /** The dataset's test split: the truth every run is scored against. */
   test: SplitData;
   /** Each trial's scoring input (truth and its predictions) and run record. */
-  runs: { trial: FixtureTrial; heads: HeadsInput; record: CompletedRunRecord }[];
+  runs: { trial: FixtureTrial; heads: Required<HeadsInput>; record: CompletedRunRecord }[];
   failed: { trialId: string; reason: string };
 }
 
@@ -177,7 +177,7 @@ export async function writeStudyFixture(root: string, sweepId = 'study-sweep'): 
   return { layout, sweepId, datasetId: id, test, runs, failed: { trialId: '', reason: '' } };
 }
 
-function scoringInput(test: SplitData, trial: FixtureTrial): HeadsInput {
+function scoringInput(test: SplitData, trial: FixtureTrial): Required<HeadsInput> {
   const next = (values: Uint8Array, wrong: number[], classes: number) =>
     Array.from(values, (value, i) => (wrong.includes(i) ? (value + 1) % classes : value));
   return {
@@ -203,7 +203,7 @@ function runRecord(
   sweepId: string,
   dataset: string,
   trial: FixtureTrial,
-  heads: HeadsInput,
+  heads: Required<HeadsInput>,
 ): CompletedRunRecord {
   const epoch = (n: number) => ({
     epoch: n,
