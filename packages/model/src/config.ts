@@ -4,8 +4,12 @@
 export {
   ARCHITECTURE_NAMES,
   type ArchitectureName,
+  headsOf,
   isArchitectureName,
+  isModelName,
   isSingleTaskArchitectureName,
+  MODEL_NAMES,
+  type ModelName,
   SINGLE_TASK_ARCHITECTURE_NAMES,
   SINGLE_TASK_ARCHITECTURES,
   type SingleTaskArchitectureName,
@@ -43,9 +47,9 @@ export {
   trainConfigSchema,
 } from './train-config.js';
 export {
+  fineTuneProblem,
   LOSS_WEIGHTS_SHORTHAND,
   parseTrialConfig,
-  singleTaskRefusal,
   type TrialSetup,
   weightingProblem,
 } from './trial-config.js';

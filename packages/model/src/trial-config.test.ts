@@ -43,7 +43,9 @@ describe('parseTrialConfig', () => {
     [{ arch: 'mtl-seed', lossWeighting: { kind: 'pcgrad' } }, 'lossWeighting.kind'],
     [{ arch: 'branches-seed', lossWeighting: { kind: 'gradnorm' } }, 'lossWeighting.kind'],
     [{ arch: 'nope' }, 'arch'],
-    [{ arch: 'stl-shape' }, 'arch'],
+    [{ arch: 'stl-shape', lossWeighting: { kind: 'dwa' } }, 'lossWeighting.kind'],
+    [{ arch: 'stl-colour', lossWeights: { colour: 0 } }, 'lossWeights.colour'],
+    [{ arch: 'stl-position', fineTune: { epochs: 1 } }, 'fineTune'],
     [{ arch: 'mtl-seed', learningRate: -1 }, 'learningRate'],
     [{ arch: 'mtl-seed', batchSize: 16, bogus: 1 }, 'bogus'],
     [{ arch: 'mtl-seed', earlyStopping: { patience: 'x' } }, 'earlyStopping.patience'],
@@ -57,9 +59,20 @@ describe('parseTrialConfig', () => {
     }
   });
 
-  it('refuses a single-task baseline by name: it builds but does not train yet', () => {
-    expect(() => parseTrialConfig({ arch: 'stl-position' }, { imageSize: 128 })).toThrow(
-      /stl-position is a single-task baseline .* trainable: mtl-seed, branches-seed/,
+  it("takes a single-task baseline as a trial: static weighting, the absent heads' weights ignored", () => {
+    const setup = parseTrialConfig(
+      { arch: 'stl-position', lossWeights: { position: 2, shape: 0 }, epochs: 1 },
+      { imageSize: 96, seed: 4 },
+    );
+    expect(setup.arch).toBe('stl-position');
+    expect(setup.train.lossWeighting).toMatchObject({ kind: 'static', weights: { position: 2 } });
+    expect(() =>
+      parseTrialConfig({ arch: 'stl-shape', lossWeighting: { kind: 'uncertainty' } }, { imageSize: 96 }),
+    ).toThrow(
+      /uncertainty balances the heads' losses against each other, and stl-shape has only shape; allowed with stl-shape: static/,
+    );
+    expect(() => parseTrialConfig({ arch: 'stl-9' }, { imageSize: 96 })).toThrow(
+      /must be one of mtl-seed, branches-seed, stl-position, stl-shape, stl-colour/,
     );
   });
 });

@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import {
-  ARCHITECTURE_NAMES,
-  type ArchitectureName,
-  isArchitectureName,
+  headsOf,
+  isModelName,
   isSingleTaskArchitectureName,
+  MODEL_NAMES,
+  type ModelName,
   SHARES_LAYERS,
 } from './architectures/architecture-names.js';
 import { type ArchitectureOptions, architectureOptionsSchema } from './architectures/architecture-options.js';
@@ -13,7 +14,8 @@ import { type TrainConfig, trainConfigSchema } from './train-config.js';
 
 /** A trial's flat hyperparameters split onto the model package's schemas, validated. */
 export interface TrialSetup {
-  arch: ArchitectureName;
+  /** A multi-task architecture or a single-task baseline (`stl-*`, trained and scored on its one head). */
+  arch: ModelName;
   /** `imageSize` comes from the dataset, `seed` from the trial. */
   architecture: ArchitectureOptions;
   train: TrainConfig;
@@ -40,13 +42,10 @@ export function parseTrialConfig(
   context: { imageSize: number; seed?: number },
 ): TrialSetup {
   const { arch, ...rest } = config;
-  if (typeof arch === 'string' && isSingleTaskArchitectureName(arch)) {
-    throw new TrialConfigError('arch', singleTaskRefusal(arch));
-  }
-  if (typeof arch !== 'string' || !isArchitectureName(arch)) {
+  if (typeof arch !== 'string' || !isModelName(arch)) {
     throw new TrialConfigError(
       'arch',
-      `must be one of ${ARCHITECTURE_NAMES.join(', ')}, got ${JSON.stringify(arch)}`,
+      `must be one of ${MODEL_NAMES.join(', ')}, got ${JSON.stringify(arch)}`,
     );
   }
   const architectureInput: Record<string, unknown> = {};
@@ -77,6 +76,21 @@ export function parseTrialConfig(
   if (unfit !== undefined) {
     throw new TrialConfigError(shorthand ? LOSS_WEIGHTS_SHORTHAND : 'lossWeighting.kind', unfit);
   }
+  // What `train` and `fineTune` would refuse of a one-head model, refused here, before a worker takes it.
+  if (isSingleTaskArchitectureName(arch)) {
+    const [head] = headsOf(arch);
+    if (
+      train.lossWeighting.kind === 'static' &&
+      head !== undefined &&
+      train.lossWeighting.weights[head] === 0
+    ) {
+      throw new TrialConfigError(
+        `${shorthand ? LOSS_WEIGHTS_SHORTHAND : 'lossWeighting.weights'}.${head}`,
+        `${arch} trains only ${head}, whose weight is 0: nothing would be learned`,
+      );
+    }
+    if (train.fineTune !== undefined) throw new TrialConfigError('fineTune', fineTuneProblem(arch));
+  }
   const architecture = parseWith(architectureOptionsSchema, {
     ...architectureInput,
     imageSize: context.imageSize,
@@ -85,13 +99,17 @@ export function parseTrialConfig(
   return { arch, architecture, train };
 }
 
-/** Why a single-task baseline (`stl-*`) is refused as a trial's architecture, for now. */
-export function singleTaskRefusal(arch: string): string {
-  return `${arch} is a single-task baseline that builds but does not train yet as a trial (the trial runner, metrics and reports assume three heads); trainable: ${ARCHITECTURE_NAMES.join(', ')}`;
+/** Why a single-task baseline cannot be fine-tuned (it retrains the position head of a three-head model). */
+export function fineTuneProblem(arch: ModelName): string {
+  return `${arch} has only ${headsOf(arch).join(', ')}: fine-tuning retrains the position head of a three-head model; leave fineTune out`;
 }
 
 /** Why `arch` cannot train with a weighting of this kind, or undefined if it can. */
-export function weightingProblem(arch: ArchitectureName, kind: LossWeightingKind): string | undefined {
+export function weightingProblem(arch: ModelName, kind: LossWeightingKind): string | undefined {
+  if (isSingleTaskArchitectureName(arch) && kind !== 'static') {
+    // Learned and dynamic weightings balance heads against each other; one head has nothing to balance.
+    return `${kind} balances the heads' losses against each other, and ${arch} has only ${headsOf(arch).join(', ')}; allowed with ${arch}: static`;
+  }
   if (kind !== 'gradnorm' || SHARES_LAYERS[arch]) return undefined;
   const allowed = LOSS_WEIGHTING_KINDS.filter((k) => k !== 'gradnorm').join(', ');
   return `gradnorm balances gradients on a layer every head shares, and ${arch} shares none; allowed with ${arch}: ${allowed}`;

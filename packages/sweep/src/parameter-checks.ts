@@ -1,13 +1,14 @@
 import {
   ARCHITECTURE_NAMES,
-  type ArchitectureName,
-  isArchitectureName,
+  fineTuneProblem,
+  isModelName,
   isSingleTaskArchitectureName,
   LOSS_WEIGHTING_KINDS,
   LOSS_WEIGHTS_SHORTHAND,
   type LossWeightingKind,
+  MODEL_NAMES,
+  type ModelName,
   parseTrialConfig,
-  singleTaskRefusal,
   TrialConfigError,
   trainConfigSchema,
   weightingProblem,
@@ -37,7 +38,7 @@ export function checkParameterValues(values: readonly ParameterValue[], imageSiz
   if (!values.some((value) => value.parameter.name === 'arch')) {
     issues.push({
       path: ['parameters', 'arch'],
-      message: `required: the architecture, one of ${ARCHITECTURE_NAMES.join(', ')}`,
+      message: `required: the architecture, one of ${MODEL_NAMES.join(', ')}`,
     });
   }
   const once = new Set<string>();
@@ -60,12 +61,10 @@ export function checkParameterValues(values: readonly ParameterValue[], imageSiz
     } else if (name === 'arch') {
       if (distribution.kind !== 'constant' && distribution.kind !== 'choice') {
         reportOnce({ path: [...value.entry, 'distribution'], message: 'arch takes value or values (names)' });
-      } else if (typeof value.value === 'string' && isSingleTaskArchitectureName(value.value)) {
-        issues.push({ path: value.path, message: singleTaskRefusal(value.value) });
-      } else if (typeof value.value !== 'string' || !isArchitectureName(value.value)) {
+      } else if (typeof value.value !== 'string' || !isModelName(value.value)) {
         issues.push({
           path: value.path,
-          message: `unknown architecture ${JSON.stringify(value.value)}; allowed: ${ARCHITECTURE_NAMES.join(', ')}`,
+          message: `unknown architecture ${JSON.stringify(value.value)}; allowed: ${MODEL_NAMES.join(', ')}`,
         });
       }
     } else {
@@ -75,17 +74,28 @@ export function checkParameterValues(values: readonly ParameterValue[], imageSiz
       else if (problem !== undefined) issues.push({ path: value.path, message: problem });
     }
   }
-  return [...issues, ...checkWholeNumbers(values, imageSize, once), ...checkWeightingFits(values)];
+  return [
+    ...issues,
+    ...checkWholeNumbers(values, imageSize, once),
+    ...checkWeightingFits(values),
+    ...checkFineTuneFits(values),
+  ];
+}
+
+/** The architectures a sweep's `arch` parameter can take (valid names only). */
+export function sweepArchitectures(values: readonly ParameterValue[]): ModelName[] {
+  return values
+    .filter((v) => v.parameter.name === 'arch' && typeof v.value === 'string' && isModelName(v.value))
+    .map((v) => v.value as ModelName);
 }
 
 /**
- * A loss weighting some architecture of the sweep cannot train with (GradNorm without a shared layer):
- * the grid or random draws would pair them, so the spec is refused at the weighting's value.
+ * A loss weighting some architecture of the sweep cannot train with (GradNorm without a shared layer,
+ * anything but static weights on a single-task baseline): the grid or random draws would pair them,
+ * so the spec is refused at the weighting's value.
  */
 function checkWeightingFits(values: readonly ParameterValue[]): RawIssue[] {
-  const archs = values
-    .filter((v) => v.parameter.name === 'arch' && typeof v.value === 'string' && isArchitectureName(v.value))
-    .map((v) => v.value as ArchitectureName);
+  const archs = sweepArchitectures(values);
   const issues: RawIssue[] = [];
   for (const value of values) {
     const kind =
@@ -101,6 +111,16 @@ function checkWeightingFits(values: readonly ParameterValue[]): RawIssue[] {
     if (problem !== undefined) issues.push({ path: value.path, message: problem });
   }
   return issues;
+}
+
+/** Fine-tuning beside a single-task baseline: the draws would pair them, and it needs three heads. */
+function checkFineTuneFits(values: readonly ParameterValue[]): RawIssue[] {
+  const single = sweepArchitectures(values).find(isSingleTaskArchitectureName);
+  if (single === undefined) return [];
+  return values
+    .filter((value) => value.parameter.name.split('.')[0] === 'fineTune')
+    .slice(0, 1)
+    .map((value) => ({ path: value.entry, message: fineTuneProblem(single) }));
 }
 
 function isObject(value: JsonValue): value is { [key: string]: JsonValue } {

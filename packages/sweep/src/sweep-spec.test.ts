@@ -218,12 +218,6 @@ describe('parseSweepSpec: bad files name the field path', () => {
       /unknown architecture "resnet"; allowed: mtl-seed, branches-seed/,
     ],
     [
-      'single-task baseline',
-      { parameters: parametersWith({ arch: { values: ['mtl-seed', 'stl-colour'] } }) },
-      'parameters.arch.values[1]',
-      /stl-colour is a single-task baseline that builds but does not train yet/,
-    ],
-    [
       'arch as a range',
       {
         search: { kind: 'random', trials: 2 },

@@ -1,6 +1,6 @@
 import { type DatasetSpec, datasetSpecSchema, SPLITS, shardCount, splitCount } from '@repo/dataset';
 import { type Direction, defaultDirection } from '@repo/metrics';
-import { type ARCHITECTURE_NAMES, fitsImageSize, isArchitectureName, minImageSize } from '@repo/model/config';
+import { fitsImageSize, headsOf, isModelName, type ModelName, minImageSize } from '@repo/model/config';
 import { z } from 'zod';
 import { SweepSpecError } from './errors.js';
 import { formatPath, fromZod, type RawIssue, strictObject } from './issues.js';
@@ -227,6 +227,7 @@ export function checkSweepSpec(
     ...checkSeeds(file.data),
     ...checkSearch(spec, limits.trials),
     ...checkScheduler(spec),
+    ...checkObjectiveHeads(spec),
     ...checkRunnable(spec, limits.shards),
   );
   return issues.length > 0 ? { issues: dedupe(issues) } : { spec };
@@ -241,21 +242,7 @@ const LARGE_HINT = 'mtl sweep --allow-large lifts it';
 function checkRunnable(spec: SweepSpec, maxShards: number): RawIssue[] {
   const issues: RawIssue[] = [];
   const d = spec.dataset;
-  const archs = new Set(
-    spec.parameters
-      .filter((parameter) => parameter.name === 'arch')
-      .flatMap(({ distribution }) =>
-        distribution.kind === 'constant'
-          ? [distribution.value]
-          : distribution.kind === 'choice'
-            ? distribution.values
-            : [],
-      )
-      .filter(
-        (name): name is (typeof ARCHITECTURE_NAMES)[number] =>
-          typeof name === 'string' && isArchitectureName(name),
-      ),
-  );
+  const archs = specArchitectures(spec);
   for (const arch of archs) {
     if (!fitsImageSize(arch, d.imageSize)) {
       const max = datasetSpecSchema.shape.imageSize.unwrap().maxValue;
@@ -385,6 +372,48 @@ function checkSearch(spec: SweepSpec, maxTrials: number): RawIssue[] {
     }
   }
   return issues;
+}
+
+/** Every valid architecture the spec's `arch` parameter can take. */
+function specArchitectures(spec: SweepSpec): Set<ModelName> {
+  return new Set(
+    spec.parameters
+      .filter((parameter) => parameter.name === 'arch')
+      .flatMap(({ distribution }) =>
+        distribution.kind === 'constant'
+          ? [distribution.value]
+          : distribution.kind === 'choice'
+            ? distribution.values
+            : [],
+      )
+      .filter((name): name is ModelName => typeof name === 'string' && isModelName(name)),
+  );
+}
+
+/**
+ * An objective (or scheduler metric) of a head some architecture of the sweep lacks: a single-task
+ * baseline's trials would have no value to rank by. `val_loss` and `val_combined` (the sum over the
+ * heads a run has) exist for every architecture.
+ */
+function checkObjectiveHeads(spec: SweepSpec): RawIssue[] {
+  const metrics: { path: (string | number)[]; metric: string }[] = [
+    { path: ['objective', 'metric'], metric: spec.objective.metric },
+  ];
+  if (spec.scheduler.kind !== 'none' && spec.scheduler.metric !== spec.objective.metric) {
+    metrics.push({ path: ['scheduler', 'metric'], metric: spec.scheduler.metric });
+  }
+  const archs = [...specArchitectures(spec)];
+  return metrics.flatMap(({ path, metric }): RawIssue[] => {
+    const head = /^(?:val_)?(position|shape|colour)_/.exec(metric)?.[1];
+    const lacking = archs.find((arch) => head !== undefined && !(headsOf(arch) as string[]).includes(head));
+    if (head === undefined || lacking === undefined) return [];
+    return [
+      {
+        path,
+        message: `${metric} is a metric of the ${head} head, which ${lacking} lacks (it has ${headsOf(lacking).join(', ')}); allowed: val_loss, val_combined (over the heads each run has) or a metric of a head every architecture of the sweep has`,
+      },
+    ];
+  });
 }
 
 function checkScheduler(spec: SweepSpec): RawIssue[] {

@@ -178,7 +178,9 @@ describe('variants', () => {
   test('minImageSize (TF-free, from the layouts) is the smallest size TF.js builds: mtl-seed 93, branches-seed 105', () => {
     expect(minImageSize('mtl-seed')).toBe(93);
     expect(minImageSize('branches-seed')).toBe(105);
-    for (const arch of ARCHITECTURE_NAMES) {
+    // The baselines' layouts are mtl-seed's (stl-shape, stl-colour: its backbone alone).
+    expect(SINGLE_TASK_ARCHITECTURE_NAMES.map(minImageSize)).toEqual([93, 93, 93]);
+    for (const arch of [...ARCHITECTURE_NAMES, ...SINGLE_TASK_ARCHITECTURE_NAMES]) {
       const min = minImageSize(arch);
       expect(() => buildModel(arch, { imageSize: min, widthMultiplier: 0.25 })).not.toThrow();
       expect(() => buildModel(arch, { imageSize: min - 1, widthMultiplier: 0.25 })).toThrow(

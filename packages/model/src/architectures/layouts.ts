@@ -1,4 +1,4 @@
-import type { ArchitectureName } from './architecture-names.js';
+import type { ModelName } from './architecture-names.js';
 
 // The architectures' convolution and pooling layouts, TF-free: the builders (mtl-seed.ts,
 // branches-seed.ts) lay their layers out from these, and `minImageSize` derives from the same lists
@@ -64,25 +64,30 @@ const blockLayers = (blocks: readonly (readonly [number, number, Padding, number
     { kind: 'pool', size: pool, padding },
   ]);
 
+/** mtl-seed's backbone, then its position head's conv and pool (the classifiers are dense layers). */
+const MTL_SEED_POSITION_PATH: Layer[] = [
+  ...blockLayers(MTL_SEED_BACKBONE),
+  { kind: 'conv', size: MTL_SEED_POSITION_CONV[1], padding: 'same' },
+  { kind: 'pool', size: 2, padding: 'same' },
+];
+
 /** Every path from the input to an output, as its layers. */
-const PATHS: Record<ArchitectureName, Layer[][]> = {
-  'mtl-seed': [
-    [
-      ...blockLayers(MTL_SEED_BACKBONE),
-      { kind: 'conv', size: MTL_SEED_POSITION_CONV[1], padding: 'same' },
-      { kind: 'pool', size: 2, padding: 'same' },
-    ],
-  ],
+const PATHS: Record<ModelName, Layer[][]> = {
+  'mtl-seed': [MTL_SEED_POSITION_PATH],
   'branches-seed': Object.values(BRANCHES_SEED).map(blockLayers),
+  // The baselines are mtl-seed with one head: the position one keeps its conv, the others the backbone.
+  'stl-position': [MTL_SEED_POSITION_PATH],
+  'stl-shape': [blockLayers(MTL_SEED_BACKBONE)],
+  'stl-colour': [blockLayers(MTL_SEED_BACKBONE)],
 };
 
 /** Whether every layer of `architecture` keeps at least one pixel at this input size. */
-export function fitsImageSize(architecture: ArchitectureName, imageSize: number): boolean {
+export function fitsImageSize(architecture: ModelName, imageSize: number): boolean {
   return PATHS[architecture].every((path) => sides(imageSize, path).every((side) => side >= 1));
 }
 
 /** The smallest square input (px) `architecture` can take: mtl-seed 93, branches-seed 105. */
-export function minImageSize(architecture: ArchitectureName): number {
+export function minImageSize(architecture: ModelName): number {
   // A layer's output only grows with its input, so the first size that fits is the minimum.
   let size = 1;
   while (!fitsImageSize(architecture, size)) size++;

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { parametersWith, yamlWith } from '../test/fixtures.js';
+import { SweepSpecError } from './errors.js';
+import { parseSweepSpec } from './parse-sweep-spec.js';
+import { planSweep } from './plan-sweep.js';
+
+const baselines = { values: ['mtl-seed', 'stl-position', 'stl-shape', 'stl-colour'] };
+
+function refusal(changes: Record<string, unknown>): SweepSpecError {
+  try {
+    parseSweepSpec(yamlWith(changes), 'bad.yaml');
+  } catch (error) {
+    if (error instanceof SweepSpecError) return error;
+    throw error;
+  }
+  throw new Error('expected a SweepSpecError');
+}
+
+describe('single-task baselines in a sweep', () => {
+  it('plans stl-* trials beside mtl-seed under val_combined (summed over the heads each run has)', () => {
+    const plan = planSweep(parseSweepSpec(yamlWith({ parameters: parametersWith({ arch: baselines }) })));
+    expect(new Set(plan.trials.map((trial) => trial.config.arch))).toEqual(new Set(baselines.values));
+    expect(plan.objective.metric).toBe('val_combined');
+  });
+
+  it('takes an objective of the one head every architecture of the sweep has', () => {
+    const spec = parseSweepSpec(
+      yamlWith({
+        objective: { metric: 'val_shape_acc' },
+        parameters: parametersWith({ arch: { values: ['mtl-seed', 'stl-shape'] } }),
+      }),
+    );
+    expect(spec.objective).toEqual({ metric: 'val_shape_acc', direction: 'maximize' });
+  });
+
+  it.each([
+    [
+      'an objective of a head a baseline lacks',
+      { objective: { metric: 'val_colour_acc' }, parameters: parametersWith({ arch: 'stl-shape' }) },
+      'objective.metric',
+      /val_colour_acc is a metric of the colour head, which stl-shape lacks \(it has shape\); allowed: val_loss, val_combined/,
+    ],
+    [
+      "a scheduler's own metric of a head a baseline lacks",
+      {
+        scheduler: { kind: 'median', metric: 'val_position_mae' },
+        parameters: parametersWith({ arch: { values: ['mtl-seed', 'stl-colour'] } }),
+      },
+      'scheduler.metric',
+      /val_position_mae is a metric of the position head, which stl-colour lacks/,
+    ],
+    [
+      'a weighting that balances heads beside a baseline',
+      { parameters: parametersWith({ arch: baselines, lossWeighting: { kind: 'uncertainty' } }) },
+      'parameters.lossWeighting.kind',
+      /uncertainty balances the heads' losses against each other, and stl-position has only position; allowed with stl-position: static/,
+    ],
+    [
+      'fine-tuning beside a baseline',
+      { parameters: parametersWith({ arch: baselines, fineTune: { value: { epochs: 1 } } }) },
+      'parameters.fineTune',
+      /stl-position has only position: fine-tuning retrains the position head of a three-head model/,
+    ],
+  ])('refuses %s, naming the field', (_title, changes, path, message) => {
+    const error = refusal(changes);
+    expect(error.code).toBe('ERR_SWEEP_SPEC');
+    expect(error.issues).toContainEqual(
+      expect.objectContaining({ path, message: expect.stringMatching(message) }),
+    );
+  });
+});
