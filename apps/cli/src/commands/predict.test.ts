@@ -63,6 +63,25 @@ describe('mtl predict', () => {
     expect(text).toMatch(new RegExp(`shape: +${SHAPES.map((s) => `${s} [\\d.]+`).join(' +')}`));
   });
 
+  it('prints only the head a single-task model has', async () => {
+    capture();
+    expect(await run(trainArgs(join(dir, 'stl'), '--arch', 'stl-position', '--epochs', '1'))).toBe(
+      ExitCode.ok,
+    );
+    const test = await (await openDataset(join(dir, 'ds'))).readSplit('test');
+    const size = test.imageSize;
+    const png = new PNG({ width: size, height: size });
+    for (let p = 0; p < size * size; p++) {
+      for (let c = 0; c < 3; c++) png.data[4 * p + c] = test.images[p * 3 + c] ?? 0;
+      png.data[4 * p + 3] = 255;
+    }
+    const file = join(dir, 'stl-sample.png');
+    await writeFile(file, PNG.sync.write(png));
+    capture();
+    expect(await run(['predict', '--model', join(dir, 'stl', 'model'), file])).toBe(ExitCode.ok);
+    expect(stdout.join('')).toMatch(/^[^\n]*stl-sample\.png: position \(-?[\d.]+, -?[\d.]+\) px\n$/);
+  });
+
   it('names a PNG of the wrong size', async () => {
     capture();
     const file = join(dir, 'small.png');

@@ -101,6 +101,29 @@ describe('mtl sweep --dry-run', () => {
     expect(stdout.join('')).toBe('');
   });
 
+  it('an objective of a head a single-task baseline lacks exits 2 at objective.metric; a fitting one plans', async () => {
+    const file = join(dir, 'stl.yaml');
+    const spec = (metric: string) =>
+      [
+        'name: stl',
+        'dataset: { samples: 10, seed: 1, imageSize: 96 }',
+        `objective: { metric: ${metric} }`,
+        'search: grid',
+        'parameters:',
+        '  arch: { values: [mtl-seed, stl-shape] }',
+        '',
+      ].join('\n');
+    await writeFile(file, spec('val_colour_acc'));
+    expect(await run(['sweep', file, '--dry-run'])).toBe(ExitCode.usage);
+    expect(stderr.join('')).toContain(
+      `${file}:3: objective.metric: val_colour_acc is a metric of the colour head, which stl-shape lacks (it has shape)`,
+    );
+    expect(stdout.join('')).toBe('');
+    await writeFile(file, spec('val_shape_acc'));
+    expect(await run(['sweep', file, '--dry-run'])).toBe(ExitCode.ok);
+    expect(stdout.join('')).toMatch(/^t001 .*stl-shape/m);
+  });
+
   it('malformed YAML and a missing file exit 2', async () => {
     const file = join(dir, 'broken.yaml');
     await writeFile(file, 'name: x\nparameters:\n  arch: [mtl-seed\n');

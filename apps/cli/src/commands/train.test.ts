@@ -80,6 +80,27 @@ describe('mtl train', () => {
     expect(stderr.join('')).toMatch(/already holds a finished run/);
   });
 
+  it('trains a single-task baseline and prints, records and tabulates only its head', async () => {
+    capture();
+    const out = join(dir, 'stl');
+    expect(await run(trainArgs(out, '--arch', 'stl-colour', '--epochs', '1'))).toBe(ExitCode.ok);
+    const printed = stdout.join('');
+    expect(printed).toMatch(
+      /^stl-colour: best epoch 1 of 1\ntest \(6 images\): colour [\d.]+ %\nrun written to /,
+    );
+    expect(printed).not.toMatch(/shape|position/);
+    const confusion = await readFile(join(out, 'confusion.txt'), 'utf8');
+    expect(confusion).toMatch(/^colour \(test split\)\n/);
+    expect(confusion).not.toContain('shape');
+    const record = parseRunRecord(JSON.parse(await readFile(join(out, 'run.json'), 'utf8')), 'run.json');
+    expect(record.status === 'completed' && Object.keys(record.test).sort()).toEqual(['colour', 'imageSize']);
+    // Refused before training, naming the field, like a sweep's trial.
+    expect(await run(trainArgs(join(dir, 'stl-ft'), '--arch', 'stl-colour', '--fine-tune'))).toBe(
+      ExitCode.usage,
+    );
+    expect(stderr.join('')).toMatch(/fineTune: stl-colour has only colour/);
+  });
+
   it('reads a YAML trial config, flags override it, and a bad key is named', async () => {
     capture();
     const config = join(dir, 'trial.yaml');
