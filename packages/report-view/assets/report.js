@@ -163,7 +163,10 @@
         type: 'line',
         data: {
           labels: run.history.map((entry) => entry.epoch),
-          datasets: HEADS.map((head) => ({
+          // Only the heads the run weighted: a single-task run has one.
+          datasets: HEADS.filter((head) =>
+            run.history.some((entry) => entry.lossWeights?.[head] !== undefined),
+          ).map((head) => ({
             label: head,
             data: run.history.map((entry) => entry.lossWeights?.[head] ?? null),
             borderColor: colours[head],

@@ -89,6 +89,8 @@ describe('mtl train', () => {
       /^stl-colour: best epoch 1 of 1\ntest \(6 images\): colour [\d.]+ %\nrun written to /,
     );
     expect(printed).not.toMatch(/shape|position/);
+    expect(stderr.join('')).toMatch(/train epoch 1\/1 .* val colour [\d.]+ % {2}best 1/);
+    expect(stderr.join('')).not.toContain('NaN');
     const confusion = await readFile(join(out, 'confusion.txt'), 'utf8');
     expect(confusion).toMatch(/^colour \(test split\)\n/);
     expect(confusion).not.toContain('shape');

@@ -248,9 +248,15 @@ function epochLogger() {
   };
 }
 
+/** An epoch's validation figures of the heads the model has (a single-task epoch has one). */
 function summary(metrics: Record<string, number>): string {
-  const pct = (v: number | undefined) => `${((v ?? Number.NaN) * 100).toFixed(2)} %`;
-  return `shape ${pct(metrics.shape_acc)}, colour ${pct(metrics.colour_acc)}, position MAE ${fmt(metrics.position_mae, 2)} px`;
+  const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
+  const { shape_acc: shape, colour_acc: colour, position_mae: position } = metrics;
+  return [
+    ...(shape === undefined ? [] : [`shape ${pct(shape)}`]),
+    ...(colour === undefined ? [] : [`colour ${pct(colour)}`]),
+    ...(position === undefined ? [] : [`position MAE ${fmt(position, 2)} px`]),
+  ].join(', ');
 }
 
 function fmt(value: number | undefined, digits = 4): string {
