@@ -41,4 +41,35 @@ describe('renderRunDetail', () => {
     );
     expect(data.history[1].lossWeights).toEqual({ position: 1.1, shape: 1, colour: 0.9 });
   });
+
+  it('an stl-position run (no classification head) draws its position curve, errors and dots, and no matrix', () => {
+    const { summary } = summariseReportView(view);
+    const run = view.runs[0]!;
+    const { predictions } = run;
+    const positionOnly = {
+      ...run,
+      confusion: {},
+      ...(predictions
+        ? {
+            predictions: {
+              ...predictions,
+              samples: predictions.samples.map(({ index, true: t, pred: p }) => ({
+                index,
+                true: { x: t.x, y: t.y },
+                pred: { x: p.x, y: p.y },
+              })),
+            },
+          }
+        : {}),
+    };
+    const html = renderRunDetail(positionOnly, summary, view.samples);
+    expect(html).toContain('No classification head: no confusion matrix.');
+    expect(html).not.toContain('data-head=');
+    expect(html.match(/data-curve="(\w+)"/g)).toEqual(['data-curve="position"']);
+    expect(html).toContain('<canvas data-errors>');
+    expect(html).toContain('class="true-dot"');
+    // No label of an absent head, not even a placeholder.
+    expect(html).not.toMatch(/true: |pred: |#\d|undefined/);
+    expect(html).toMatch(/<figcaption class="right">error [\d.]+ px<\/figcaption>/);
+  });
 });
