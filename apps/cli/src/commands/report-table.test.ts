@@ -1,0 +1,48 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluateHeads } from '@repo/metrics';
+import { buildReportView, summariseReportView } from '@repo/report-view';
+import { writeSweepFixture } from '@repo/report-view/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderReportTable } from './report-table.js';
+
+let root: string | undefined;
+afterAll(() => (root ? rm(root, { recursive: true, force: true }) : undefined));
+
+describe('renderReportTable', () => {
+  it('shows "–" for the heads a single-task configuration lacks and prints no matrix it has not got', async () => {
+    root = await mkdtemp(join(tmpdir(), 'mtl-report-table-'));
+    const fixture = await writeSweepFixture(root);
+    // A run with misclassified shapes: the position-only baseline on its positions ranks first by combined.
+    const { record: full, heads } = fixture.runs.find((r) => (r.record.test.shape?.accuracy ?? 1) < 1)!;
+    const stl = structuredClone(full);
+    stl.runId = 'stl-run';
+    stl.config = { ...stl.config, arch: 'stl-position' };
+    stl.test = evaluateHeads({ imageSize: heads.imageSize, position: heads.position });
+    const { summary } = summariseReportView(
+      buildReportView({
+        sweepId: 's',
+        runs: [
+          { trialId: 'mtl', source: 'mtl/run.json', record: full },
+          { trialId: 'stl', source: 'stl/run.json', record: stl },
+        ],
+      }),
+    );
+    const text = renderReportTable(summary);
+    expect(text).not.toContain('NaN');
+    const row = text.split('\n').find((line) => /^1 +stl-position /.test(line));
+    // combined, position MAE, then shape and colour accuracy absent, then training time.
+    expect(row?.split(/ {2,}/).slice(2)).toEqual([
+      '1',
+      expect.any(String),
+      expect.any(String),
+      '–',
+      '–',
+      '60.00',
+    ]);
+    expect(text).toMatch(/^2 +mtl-seed .* \d+\.\d{2} % +100\.00 %/m);
+    // The best configuration has no classification head: no matrix is printed for it.
+    expect(text).not.toContain('best configuration (');
+  });
+});
