@@ -52,4 +52,5 @@ export {
   parseTrialConfig,
   type TrialSetup,
   weightingProblem,
+  zeroWeightProblem,
 } from './trial-config.js';

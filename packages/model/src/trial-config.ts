@@ -86,7 +86,7 @@ export function parseTrialConfig(
     ) {
       throw new TrialConfigError(
         `${shorthand ? LOSS_WEIGHTS_SHORTHAND : 'lossWeighting.weights'}.${head}`,
-        `${arch} trains only ${head}, whose weight is 0: nothing would be learned`,
+        zeroWeightProblem(arch),
       );
     }
     if (train.fineTune !== undefined) throw new TrialConfigError('fineTune', fineTuneProblem(arch));
@@ -97,6 +97,11 @@ export function parseTrialConfig(
     seed: train.seed,
   });
   return { arch, architecture, train };
+}
+
+/** Why a single-task baseline's one head cannot have the static weight 0. */
+export function zeroWeightProblem(arch: ModelName): string {
+  return `${arch} trains only ${headsOf(arch).join(', ')}, whose weight is 0: nothing would be learned`;
 }
 
 /** Why a single-task baseline cannot be fine-tuned (it retrains the position head of a three-head model). */

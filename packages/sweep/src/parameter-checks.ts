@@ -1,6 +1,7 @@
 import {
   ARCHITECTURE_NAMES,
   fineTuneProblem,
+  headsOf,
   isModelName,
   isSingleTaskArchitectureName,
   LOSS_WEIGHTING_KINDS,
@@ -12,6 +13,7 @@ import {
   TrialConfigError,
   trainConfigSchema,
   weightingProblem,
+  zeroWeightProblem,
 } from '@repo/model/config';
 import { formatPath, type RawIssue } from './issues.js';
 import type { JsonValue, ParameterSpace, ParameterValue } from './parameter-space.js';
@@ -79,6 +81,7 @@ export function checkParameterValues(values: readonly ParameterValue[], imageSiz
     ...checkWholeNumbers(values, imageSize, once),
     ...checkWeightingFits(values),
     ...checkFineTuneFits(values),
+    ...checkBaselineWeights(values),
   ];
 }
 
@@ -121,6 +124,28 @@ function checkFineTuneFits(values: readonly ParameterValue[]): RawIssue[] {
     .filter((value) => value.parameter.name.split('.')[0] === 'fineTune')
     .slice(0, 1)
     .map((value) => ({ path: value.entry, message: fineTuneProblem(single) }));
+}
+
+/** A static weight of 0 on a baseline's one head (it would learn nothing), wherever the spec gives it. */
+function checkBaselineWeights(values: readonly ParameterValue[]): RawIssue[] {
+  const baselines = sweepArchitectures(values).filter(isSingleTaskArchitectureName);
+  return values.flatMap((value): RawIssue[] => {
+    const weights = weightsIn(value.parameter.name, value.value);
+    const arch = baselines.find((a) => headsOf(a).some((head) => weights?.[head] === 0));
+    return arch === undefined ? [] : [{ path: value.path, message: zeroWeightProblem(arch) }];
+  });
+}
+
+/** The per-head weights a parameter's value sets: `lossWeights(.head)`, `lossWeighting(.weights(.head))`. */
+function weightsIn(name: string, value: JsonValue): { [head: string]: JsonValue } | undefined {
+  for (const prefix of [LOSS_WEIGHTS_SHORTHAND, 'lossWeighting.weights']) {
+    if (name === prefix) return isObject(value) ? value : undefined;
+    if (name.startsWith(`${prefix}.`)) return { [name.slice(prefix.length + 1)]: value };
+  }
+  if (name === 'lossWeighting' && isObject(value) && isObject(value.weights ?? null)) {
+    return value.weights as { [head: string]: JsonValue };
+  }
+  return undefined;
 }
 
 function isObject(value: JsonValue): value is { [key: string]: JsonValue } {

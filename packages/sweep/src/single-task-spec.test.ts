@@ -23,6 +23,15 @@ describe('single-task baselines in a sweep', () => {
     expect(plan.objective.metric).toBe('val_combined');
   });
 
+  it('ignores the weights of heads a baseline lacks: stl-shape beside a zero position weight plans', () => {
+    const spec = parseSweepSpec(
+      yamlWith({
+        parameters: parametersWith({ arch: 'stl-shape', lossWeights: { position: 0, shape: 2, colour: 1 } }),
+      }),
+    );
+    expect(planSweep(spec).trials[0]?.config).toMatchObject({ arch: 'stl-shape', lossWeights: { shape: 2 } });
+  });
+
   it('takes an objective of the one head every architecture of the sweep has', () => {
     const spec = parseSweepSpec(
       yamlWith({
@@ -60,6 +69,23 @@ describe('single-task baselines in a sweep', () => {
       { parameters: parametersWith({ arch: baselines, fineTune: { value: { epochs: 1 } } }) },
       'parameters.fineTune',
       /stl-position has only position: fine-tuning retrains the position head of a three-head model/,
+    ],
+    [
+      "a zero weight on a baseline's head (shorthand)",
+      { parameters: parametersWith({ arch: baselines, lossWeights: { shape: { values: [1, 0] } } }) },
+      'parameters.lossWeights.shape.values[1]',
+      /stl-shape trains only shape, whose weight is 0: nothing would be learned/,
+    ],
+    [
+      "a zero weight on a baseline's head (in a weighting's value)",
+      {
+        parameters: parametersWith({
+          arch: 'stl-colour',
+          lossWeighting: { value: { kind: 'static', weights: { position: 1, colour: 0 } } },
+        }),
+      },
+      'parameters.lossWeighting.value',
+      /stl-colour trains only colour, whose weight is 0/,
     ],
   ])('refuses %s, naming the field', (_title, changes, path, message) => {
     const error = refusal(changes);
