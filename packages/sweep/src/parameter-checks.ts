@@ -86,7 +86,7 @@ export function checkParameterValues(values: readonly ParameterValue[], imageSiz
 }
 
 /** The architectures a sweep's `arch` parameter can take (valid names only). */
-export function sweepArchitectures(values: readonly ParameterValue[]): ModelName[] {
+function sweepArchitectures(values: readonly ParameterValue[]): ModelName[] {
   return values
     .filter((v) => v.parameter.name === 'arch' && typeof v.value === 'string' && isModelName(v.value))
     .map((v) => v.value as ModelName);
