@@ -140,6 +140,9 @@ describe('variants', () => {
     const half = buildModel('mtl-seed', { widthMultiplier: 0.5 });
     expect(half.getLayer('block1_conv').outputShape).toEqual([null, 119, 119, 16]);
     expect(half.getLayer('position_hidden').outputShape).toEqual([null, 50]);
+    // The classifiers' bottleneck stays at the study's 4 units: at 2, colour stalled at 60–70 %.
+    expect(half.getLayer('shape_hidden').outputShape).toEqual([null, 4]);
+    expect(half.getLayer('colour_hidden').outputShape).toEqual([null, 4]);
     expect(half.outputs.map((o) => o.shape)).toEqual([
       [null, 2],
       [null, 3],
