@@ -48,6 +48,12 @@ describe('mtl sweep (real Redis)', () => {
   });
 
   const sweep = (file: string) => run(['sweep', file, '--redis', inject('redisUrl'), '--prefix', prefix]);
+  /** Any verb against this test's Redis prefix, its output so far cleared first. */
+  const mtl = (...args: string[]) => {
+    stdout.length = 0;
+    stderr.length = 0;
+    return run([...args, '--redis', inject('redisUrl'), '--prefix', prefix]);
+  };
 
   /**
    * Stand-ins for the generator, trainers and reporter, writing what the real ones write (a run.json
@@ -193,11 +199,6 @@ describe('mtl sweep (real Redis)', () => {
     const plan = planSweep(await loadSweepSpec(quick));
     const artifacts = join(dir, 'artifacts');
     const layout = new ArtifactLayout(artifacts);
-    const mtl = (...args: string[]) => {
-      stdout.length = 0;
-      stderr.length = 0;
-      return run([...args, '--redis', inject('redisUrl'), '--prefix', prefix]);
-    };
     const registry = new SweepRegistry(redis, prefix);
     const producer = new PipelineProducer(redis, { prefix });
     const workers = standIns(layout);
@@ -262,11 +263,6 @@ describe('mtl sweep (real Redis)', () => {
     const { sweepId } = planSweep(spec);
     const artifacts = join(dir, 'artifacts');
     const layout = new ArtifactLayout(artifacts);
-    const mtl = (...args: string[]) => {
-      stdout.length = 0;
-      stderr.length = 0;
-      return run([...args, '--redis', inject('redisUrl'), '--prefix', prefix]);
-    };
     const registry = new SweepRegistry(redis, prefix);
     const workers = standIns(layout);
     const watch = () => mtl('status', sweepId, '--watch', '--interval', '100');
