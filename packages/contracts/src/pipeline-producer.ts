@@ -330,8 +330,9 @@ export class PipelineProducer {
 
   /**
    * Puts a sweep's trials back in the queue (`retry`: their failed jobs, with fresh attempts; `add`:
-   * trials without a job, as new children of its report job), marks their records waiting with
-   * `reason`, then reopens the report if it had been written: after the trials, so it waits for them.
+   * trials without a job, as new children of its report job) with their records set waiting with
+   * `reason` first, so that a trainer taking one at once is not overwritten; then reopens the report
+   * if it had been written: after the trials, so it waits for them.
    */
   private async requeue(
     info: SweepInfo,
@@ -340,25 +341,23 @@ export class PipelineProducer {
     reason: string,
   ): Promise<RetriedSweep> {
     const { sweepId } = info;
-    const retried = [
-      ...retry.map((job) => trialJobSchema.parse(job.data).trialId),
-      ...add.map((t) => t.trialId),
+    const trials = [
+      ...retry.map((job) => trialJobSchema.parse(job.data)),
+      ...add.map((trial) => trialJobOf(info, trial)),
     ];
+    const retried = trials.map(({ trialId }) => trialId);
     if (retried.length === 0) return { sweepId, retried, reportReopened: false };
     // A dataset whose generation failed is enqueued afresh, so the trials do not wait on it in vain.
     await this.enqueueDataset(info.plan.dataset);
-    const records: TrialJob[] = [];
-    for (const job of retry) {
-      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-      records.push(trialJobSchema.parse(job.data));
-    }
-    records.push(...(await this.enqueueTrials(info, add)));
-    for (const trial of records) {
+    for (const trial of trials) {
       // No attempt holds these jobs: their records (failed, cancelled, or running if a trainer died) wait again.
       await this.records.setStatus({ ...trial, jobId: trialJobId(sweepId, trial.trialId) }, 'waiting', {
         reason,
       });
     }
+    for (const job of retry)
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    await this.enqueueTrials(info, add);
     const report = await this.queues[QUEUES.report].getJob(reportJobId(sweepId));
     const reportState = await report?.getState();
     // The reporter finds children pending again and waits for them (see apps/reporter).
@@ -370,20 +369,13 @@ export class PipelineProducer {
   /** Enqueues trials as further children of the sweep's report job; returns their payloads. */
   private async enqueueTrials(info: SweepInfo, trials: readonly TrialSpec[]): Promise<TrialJob[]> {
     const report = this.queues[QUEUES.report];
-    const jobs: TrialJob[] = [];
-    for (const trial of trials) {
-      const data: TrialJob = {
-        sweepId: info.sweepId,
-        datasetId: info.datasetId,
-        dataset: info.plan.dataset,
-        ...trial,
-      };
+    const jobs = trials.map((trial) => trialJobOf(info, trial));
+    for (const data of jobs) {
       await this.queues[QUEUES.train].add(JOB_NAMES.trial, data, {
-        jobId: trialJobId(info.sweepId, trial.trialId),
+        jobId: trialJobId(info.sweepId, data.trialId),
         ...JOB_OPTIONS.trial,
         parent: { id: reportJobId(info.sweepId), queue: report.qualifiedName },
       });
-      jobs.push(data);
     }
     return jobs;
   }
@@ -437,4 +429,9 @@ export class PipelineProducer {
     }
     return true;
   }
+}
+
+/** The job payload of one of a sweep's trials. */
+function trialJobOf(info: SweepInfo, trial: TrialSpec): TrialJob {
+  return { sweepId: info.sweepId, datasetId: info.datasetId, dataset: info.plan.dataset, ...trial };
 }
