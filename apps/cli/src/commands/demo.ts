@@ -27,7 +27,8 @@ import {
 import { prepareRerun } from './existing-sweep.js';
 import { openQueues } from './queue-options.js';
 import { renderReportTable } from './report-table.js';
-import { enqueueablePlan, specJson } from './sweep.js';
+import { specJson } from './spec-json.js';
+import { enqueueablePlan } from './sweep.js';
 import { exitCodeOf, showSweep } from './watch-sweep.js';
 
 interface DemoOptions {

@@ -12,6 +12,7 @@ import { Command } from 'commander';
 import { ExitCode, ExitStatus, UsageError } from '../errors.js';
 import { checkSweepId, intOption } from '../options.js';
 import { openQueues, type QueueOptions, withQueueOptions } from './queue-options.js';
+import { specJson } from './spec-json.js';
 
 interface ExtendOptions extends QueueOptions {
   seeds?: number;
@@ -96,7 +97,7 @@ export function sweepExtendCommand(): Command {
           return;
         }
         const extended = await queues.producer
-          .extendSweep(sweepId, extension.trials, JSON.parse(JSON.stringify(extension.spec)))
+          .extendSweep(sweepId, extension.trials, specJson(extension.spec))
           .catch((error: unknown) => {
             if (error instanceof SweepCancelledError)
               throw new ExitStatus(ExitCode.sweepCancelled, error.message);

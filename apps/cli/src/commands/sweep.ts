@@ -1,4 +1,4 @@
-import type { SweepPlanInput, SweepSpecJson } from '@repo/contracts';
+import type { SweepPlanInput } from '@repo/contracts';
 import {
   configurationCount,
   LARGE_LIMITS,
@@ -16,6 +16,7 @@ import { Command } from 'commander';
 import { ExitCode, ExitStatus, UsageError } from '../errors.js';
 import { intOption } from '../options.js';
 import { openQueues, type QueueOptions, withQueueOptions } from './queue-options.js';
+import { specJson } from './spec-json.js';
 import { sweepExtendCommand } from './sweep-extend.js';
 import { exitCodeOf, showSweep } from './watch-sweep.js';
 
@@ -88,11 +89,6 @@ export function sweepCommand(): Command {
 /** What the producer enqueues: the plan, and for TPE the spec (plain JSON) trainers suggest further trials from. */
 export function enqueueablePlan(spec: SweepSpec, plan: SweepPlan): SweepPlanInput {
   return spec.search.kind === 'tpe' ? { ...plan, tpe: { spec: specJson(spec) } } : plan;
-}
-
-/** A validated spec as the plain JSON Redis keeps (for TPE suggestions and `mtl sweep extend`). */
-export function specJson(spec: SweepSpec): SweepSpecJson {
-  return JSON.parse(JSON.stringify(spec));
 }
 
 async function readSweep(
