@@ -1,5 +1,5 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileExists } from '@repo/contracts';
 import type { SplitName } from '@repo/dataset';
 
 // Mirrors @repo/dataset's shard file naming (`train-00003-images.npy`), which it does not export yet.
@@ -16,13 +16,6 @@ export function shardFiles(dir: string, split: SplitName, shardIndex: number): s
  * once it is complete, so a file that exists was written whole: the shard need not be written again.
  */
 export async function shardWritten(dir: string, split: SplitName, shardIndex: number): Promise<boolean> {
-  const found = await Promise.all(shardFiles(dir, split, shardIndex).map((file) => exists(file)));
+  const found = await Promise.all(shardFiles(dir, split, shardIndex).map(fileExists));
   return found.every(Boolean);
-}
-
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
 }

@@ -1,6 +1,5 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ArtifactLayout, ReportJob } from '@repo/contracts';
+import { type ArtifactLayout, fileExists, type ReportJob } from '@repo/contracts';
 import type { Objective } from '@repo/metrics';
 import {
   buildReportView,
@@ -37,10 +36,7 @@ export async function writeSweepReport(
       continue;
     }
     const file = join(layout.root, run.source);
-    const exists = await access(file).then(
-      () => true,
-      () => false,
-    );
+    const exists = await fileExists(file);
     if (!exists) missing.push(summary.trialId);
     failed.push({
       trialId: summary.trialId,

@@ -1,7 +1,7 @@
-import { access } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
   type ArtifactLayout,
+  fileExists,
   summaryOf,
   type TrialJob,
   type TrialProgress,
@@ -58,7 +58,7 @@ export async function runSweepTrial(
   }
   const datasetDir = context.layout.datasetDir(trial.datasetId);
   const manifestFile = join(datasetDir, MANIFEST_FILE);
-  if (!(await exists(manifestFile))) throw new DatasetNotReadyError(trial.datasetId, manifestFile);
+  if (!(await fileExists(manifestFile))) throw new DatasetNotReadyError(trial.datasetId, manifestFile);
   const dataset = await openDataset(datasetDir);
   if (dataset.manifest.datasetId !== trial.datasetId) {
     throw new ManifestError(
@@ -115,11 +115,4 @@ export function summaryOrThrow(record: TrialRecordWriter): TrialSummary {
   const summary = summaryOf(record.state);
   if (summary === undefined) throw new Error(`trial ${record.state.trialId}: recorded without a result`);
   return summary;
-}
-
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
 }

@@ -7,6 +7,7 @@ export {
   SweepCancelledError,
   SweepConflictError,
 } from './errors.js';
+export { fileExists } from './file-exists.js';
 export { datasetJobId, type Id, idSchema, reportJobId, shardJobId, trialJobId } from './ids.js';
 export { JOB_OPTIONS } from './job-options.js';
 export {

@@ -5,6 +5,7 @@
  * CLI's connection. `records-entry.test.ts` checks in a fresh process that BullMQ stays unloaded.
  */
 export { ArtifactLayout } from './artifact-layout.js';
+export { fileExists } from './file-exists.js';
 export { idSchema } from './ids.js';
 export { CLI_CONNECT_TIMEOUT_MS, connectFastFail, RedisUnreachableError } from './redis-connection.js';
 export { DEFAULT_OBJECTIVE, type SweepObjective } from './sweep-plan.js';

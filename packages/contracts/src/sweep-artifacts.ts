@@ -1,6 +1,6 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactLayout } from './artifact-layout.js';
+import { fileExists } from './file-exists.js';
 import type { SweepStatus } from './sweep-status.js';
 
 /**
@@ -33,12 +33,12 @@ export async function missingArtifacts(
   const absentTrials = (
     await Promise.all(
       completed.map(async ({ trialId }) =>
-        (await present(join(layout.trialDir(sweepId, trialId), 'run.json'))) ? undefined : trialId,
+        (await fileExists(join(layout.trialDir(sweepId, trialId), 'run.json'))) ? undefined : trialId,
       ),
     )
   ).filter((trialId): trialId is string => trialId !== undefined);
   const reportFile = layout.reportFile(sweepId, 'json');
-  const reportAbsent = status.sweep.reportedAt !== undefined && !(await present(reportFile));
+  const reportAbsent = status.sweep.reportedAt !== undefined && !(await fileExists(reportFile));
   if (!reportAbsent && absentTrials.length === 0) return undefined;
   return {
     sweepDir: layout.sweepDir(sweepId),
@@ -57,11 +57,4 @@ export function describeMissing(missing: MissingArtifacts): string {
       : []),
   ];
   return `${parts.join(' and ')} ${parts.length === 1 && missing.report ? 'is' : 'are'} not under ${missing.sweepDir}`;
-}
-
-async function present(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
 }

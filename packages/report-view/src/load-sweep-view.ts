@@ -1,5 +1,4 @@
-import { access } from 'node:fs/promises';
-import type { ArtifactLayout } from '@repo/contracts/records';
+import { type ArtifactLayout, fileExists } from '@repo/contracts/records';
 import { openDataset } from '@repo/dataset';
 import type { Objective } from '@repo/metrics';
 import { buildReportView, type RunSource } from './build-report-view.js';
@@ -33,7 +32,7 @@ export async function loadSweepView(
   options: LoadSweepOptions = {},
 ): Promise<SweepView> {
   const dir = layout.sweepDir(sweepId);
-  if (!(await exists(dir))) throw new SweepNotFoundError(sweepId, dir);
+  if (!(await fileExists(dir))) throw new SweepNotFoundError(sweepId, dir);
   const stored = await readReportView(layout, sweepId);
   const report = stored ?? (await provisionalView(layout, sweepId, options));
   const state = options.state ?? (report.counts.pending > 0 ? 'running' : 'completed');
@@ -94,11 +93,4 @@ async function readSamples(layout: ArtifactLayout, datasetId: string, indices: n
   } catch {
     return { imageSize: 0, images: [] };
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

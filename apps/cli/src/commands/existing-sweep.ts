@@ -1,7 +1,7 @@
-import { access } from 'node:fs/promises';
 import {
   ArtifactLayout,
   describeMissing,
+  fileExists,
   missingArtifacts,
   type RetriedSweep,
   SweepBusyError,
@@ -49,10 +49,7 @@ export async function prepareRerun(
       throw error;
     });
     const manifest = layout.manifestFile(existing.sweep.datasetId);
-    const regenerateDataset = !(await access(manifest).then(
-      () => true,
-      () => false,
-    ));
+    const regenerateDataset = !(await fileExists(manifest));
     return { forgotten: describeMissing(missing), regenerateDataset };
   }
   if (existing.sweep.cancelledAt === undefined) return { regenerateDataset: false };
