@@ -1,3 +1,4 @@
+import { HEAD_NAMES, type HeadName } from '@repo/model/config';
 import { canonicalJson, configWithoutSeed } from './config-key.js';
 import { addInto, type ConfusionMatrix, emptyMatrix, normaliseRows } from './confusion-matrix.js';
 import { AggregationError, MetricsInputError } from './errors.js';
@@ -164,7 +165,11 @@ export function aggregateRuns(inputs: readonly RunInput[], options: AggregateOpt
     result.leaderboard.map((group) => ({
       key: group.key,
       config: group.config,
-      runs: groups.get(group.key)!.map(({ record, metrics }) => ({ ...seedOf(record), metrics })),
+      runs: groups.get(group.key)!.map(({ record, metrics }) => ({
+        ...seedOf(record),
+        metrics,
+        validation: lowestValidationLosses(record),
+      })),
     })),
     { objective, parameters: result.parameters.varying },
   );
@@ -247,6 +252,18 @@ function bestRun(runs: ScoredRun[], objective: Objective): BestRun[] {
 }
 
 /** The run's seed: the record's own, else its config's `seed`. */
+/** Each head's lowest validation loss over the run's epochs (heads it lacks absent). */
+function lowestValidationLosses(record: CompletedRunRecord): Partial<Record<HeadName, number>> {
+  const lowest: Partial<Record<HeadName, number>> = {};
+  for (const head of HEAD_NAMES) {
+    for (const entry of record.history) {
+      const loss = entry.val[`${head}_loss`];
+      if (loss !== undefined && loss < (lowest[head] ?? Number.POSITIVE_INFINITY)) lowest[head] = loss;
+    }
+  }
+  return lowest;
+}
+
 function seedOf(record: CompletedRunRecord): { seed?: number } {
   const seed = record.seed ?? record.config.seed;
   return typeof seed === 'number' ? { seed } : {};

@@ -74,6 +74,13 @@ export {
   samplePredictionsSchema,
 } from './sample-predictions.js';
 export { type Interval, type SampleSummary, summariseSample } from './sample-summary.js';
+export {
+  analyseSharing,
+  type SharingAnalysis,
+  type SharingCost,
+  type SharingRow,
+  type SharingVerdictKind,
+} from './sharing.js';
 export { type SignedRankResult, signedRankTest } from './signed-rank.js';
 export { mean, median, quantile, sampleStd } from './statistics.js';
 export {
@@ -81,11 +88,11 @@ export {
   type ParetoChart,
   STUDY_METRICS,
   type StudyAnalysis,
-  type StudyGroup,
   type StudyMetric,
   type StudyOptions,
   type VerdictRow,
 } from './study-analysis.js';
+export type { StudyGroup } from './study-group.js';
 export { type Align, renderTable as renderTextTable } from './text-table.js';
 export { splitParameters } from './varying-parameters.js';
 export { MIN_VERDICT_N, VERDICT_ALPHA, type Verdict, type VerdictKind, verdictFor } from './verdict.js';

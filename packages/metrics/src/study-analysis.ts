@@ -1,10 +1,12 @@
-import { compareSamples, type SampleComparison, type SeededValue } from './compare-samples.js';
+import { compareSamples, type SampleComparison } from './compare-samples.js';
 import { formatParameterValue } from './format-values.js';
 import { holmAdjust } from './holm.js';
 import type { Direction, Objective } from './objective.js';
 import { type ImportanceResult, parameterImportance } from './parameter-importance.js';
 import { paretoFront } from './pareto.js';
 import { type SampleSummary, summariseColumns } from './sample-summary.js';
+import { analyseSharing, type SharingAnalysis } from './sharing.js';
+import { type StudyGroup, seededValues } from './study-group.js';
 import { VERDICT_ALPHA, type Verdict, verdictFor } from './verdict.js';
 
 /** A metric the study summarises with intervals, and which way is better. */
@@ -30,13 +32,6 @@ export const STUDY_METRICS: readonly StudyMetric[] = [
   { metric: 'parameters', direction: 'minimize', label: 'parameters' },
   { metric: 'duration_s', direction: 'minimize', label: 'training time (s)' },
 ];
-
-/** One configuration's completed runs: their seeds and flat metrics. */
-export interface StudyGroup {
-  key: string;
-  config: Record<string, unknown>;
-  runs: readonly { seed?: number; metrics: Record<string, number> }[];
-}
 
 export interface VerdictRow {
   /** `position`, `shape`, `colour`, or `objective`. */
@@ -83,6 +78,8 @@ export interface StudyAnalysis {
   };
   /** Which hyperparameters explain the objective's variance across runs. */
   importance: ImportanceResult;
+  /** "Does sharing help?": the shared model against single-task baselines, when the sweep has both. */
+  sharing: SharingAnalysis | null;
 }
 
 export interface StudyOptions {
@@ -122,7 +119,7 @@ export function analyseStudy(groups: readonly StudyGroup[], options: StudyOption
   groups.forEach((group, index) => {
     const columns: Record<string, number[]> = {};
     for (const { metric } of metrics) {
-      const values = valuesOf(group, metric).map((run) => run.value);
+      const values = seededValues(group, metric).map((run) => run.value);
       if (values.length > 0) columns[metric] = values;
     }
     summaries[group.key] = summariseColumns(columns, { seed: (options.seed ?? 0) + index });
@@ -141,15 +138,8 @@ export function analyseStudy(groups: readonly StudyGroup[], options: StudyOption
       ),
       options.parameters,
     ),
+    sharing: analyseSharing(groups),
   };
-}
-
-function valuesOf(group: StudyGroup, metric: string): SeededValue[] {
-  return group.runs.flatMap((run) => {
-    const value = run.metrics[metric];
-    if (value === undefined) return [];
-    return [run.seed === undefined ? { value } : { seed: run.seed, value }];
-  });
 }
 
 function verdictTable(
@@ -172,7 +162,7 @@ function verdictTable(
   if (leader !== undefined) {
     for (const [index, rival] of groups.slice(1, 1 + rivals).entries()) {
       for (const m of compared) {
-        const values = { a: valuesOf(leader, m.metric), b: valuesOf(rival, m.metric) };
+        const values = { a: seededValues(leader, m.metric), b: seededValues(rival, m.metric) };
         // A head one of the two lacks (a single-task baseline) has nothing to compare: no row, not NaN.
         if (values.a.length === 0 || values.b.length === 0) continue;
         pending.push({

@@ -10,6 +10,7 @@ export {
   isSingleTaskArchitectureName,
   MODEL_NAMES,
   type ModelName,
+  SHARES_LAYERS,
   SINGLE_TASK_ARCHITECTURE_NAMES,
   SINGLE_TASK_ARCHITECTURES,
   type SingleTaskArchitectureName,

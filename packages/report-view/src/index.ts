@@ -10,7 +10,14 @@ export { renderQueueNotice } from './page-document.js';
 export { renderHeatmap } from './render-heatmap.js';
 export { renderParallelCoordinates } from './render-parallel-coordinates.js';
 export { renderRunDetail } from './render-run-detail.js';
-export { configName, formatDifference, formatP, formatWithInterval } from './render-study.js';
+export { SHARING_COLUMNS, sharingCells, sharingHeadline, sharingMethod } from './render-sharing.js';
+export {
+  configName,
+  formatComparison,
+  formatDifference,
+  formatP,
+  formatWithInterval,
+} from './render-study.js';
 export {
   LEADERBOARD_PAGE_SIZE,
   renderLeaderboardRows,

@@ -2,6 +2,7 @@ import {
   formatMetricValue,
   formatParameterValue,
   isRateMetric,
+  type SampleComparison,
   type SampleSummary,
   type VerdictRow,
 } from '@repo/metrics';
@@ -37,6 +38,14 @@ export function formatWithInterval(metric: string, stats: SampleSummary | undefi
 export function formatDifference(metric: string, value: number): string {
   const sign = value > 0 ? '+' : '';
   return `${sign}${formatMetricValue(metric, value)}${isRateMetric(metric) ? ' pp' : ''}`;
+}
+
+/** `-1.13 [-1.28, -0.99]`: a comparison's A − B with its 95 % interval (the difference alone without one). */
+export function formatComparison(metric: string, c: SampleComparison): string {
+  const diff = formatDifference(metric, c.meanDiff);
+  return c.ci95
+    ? `${diff} [${formatDifference(metric, c.ci95[0])}, ${formatDifference(metric, c.ci95[1])}]`
+    : diff;
 }
 
 /** p-values to three significant digits, tiny ones as `< 0.001`. */
@@ -95,9 +104,6 @@ function verdictRow(
   const a = byKey.get(row.a);
   const b = byKey.get(row.b);
   const { comparison: c, metric } = row;
-  const diff = c.ci95
-    ? `${formatDifference(metric, c.meanDiff)} [${formatDifference(metric, c.ci95[0])}, ${formatDifference(metric, c.ci95[1])}]`
-    : formatDifference(metric, c.meanDiff);
   const test = c.kind === 'paired' ? `paired, n = ${c.nA}` : `Welch, n = ${c.nA} / ${c.nB}`;
   const cells = [
     HEAD_TITLES[row.head] ?? row.head,
@@ -106,7 +112,7 @@ function verdictRow(
     configName(summary, b),
     formatWithInterval(metric, a?.stats[metric]),
     formatWithInterval(metric, b?.stats[metric]),
-    diff,
+    formatComparison(metric, c),
     test,
     formatP(c.pValue),
     formatP(c.wilcoxonPValue),

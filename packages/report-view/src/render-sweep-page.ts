@@ -6,6 +6,7 @@ import { renderDocument } from './page-document.js';
 import { renderHeadHeatmaps } from './render-heatmap.js';
 import { renderParallelCoordinates } from './render-parallel-coordinates.js';
 import { renderRunDetail, samplesDefs } from './render-run-detail.js';
+import { renderSharing } from './render-sharing.js';
 import {
   configName,
   formatWithInterval,
@@ -63,6 +64,7 @@ export function renderSweepContent(
   const embedded = options.details !== undefined;
   return [
     renderHeader(summary, options),
+    renderSharing(summary),
     renderVerdicts(summary),
     renderLeaderboard(
       summary,

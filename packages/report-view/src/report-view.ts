@@ -13,9 +13,10 @@ import { z } from 'zod';
 export const REPORT_VIEW_FORMAT = 'mtl-sweep-report';
 /**
  * 1: the reporter's counts and aggregate only (pages re-aggregated run records); 2: the whole view;
- * 3: the aggregate adds the study's statistics (intervals, verdicts, Pareto fronts, importance).
+ * 3: the aggregate adds the study's statistics (intervals, verdicts, Pareto fronts, importance);
+ * 4: and "Does sharing help?" (the shared model against single-task baselines).
  */
-export const REPORT_VIEW_VERSION = 3;
+export const REPORT_VIEW_VERSION = 4;
 
 const count = z.int().min(0);
 const matrix = z.array(z.array(z.number()));
@@ -63,14 +64,45 @@ const comparisonSchema = z.strictObject({
   cohenD: z.number().nullable().optional(),
 });
 
-/** `@repo/metrics`' `StudyAnalysis`: intervals, verdicts, Pareto fronts, importance. */
+const head = z.enum(['position', 'shape', 'colour']);
+
+const sharingSchema = z.strictObject({
+  selection: z.literal('validation-loss'),
+  rows: z.array(
+    z.strictObject({
+      head,
+      metric: z.string(),
+      direction,
+      mtl: z.string(),
+      stl: z.string(),
+      comparison: comparisonSchema,
+      adjustedP: z.number().nullable(),
+      verdict: z.strictObject({
+        kind: z.enum(['helps', 'hurts', 'no-difference', 'too-small']),
+        text: z.string(),
+      }),
+    }),
+  ),
+  missing: z.array(head),
+  correction: z.literal('holm'),
+  alpha: z.number(),
+  cost: z.strictObject({
+    mtl: z.string(),
+    stl: z.array(z.string()),
+    heads: z.array(head),
+    parameters: z.strictObject({ mtl: z.number().nullable(), stl: z.number().nullable() }),
+    seconds: z.strictObject({ mtl: sampleSummarySchema.nullable(), stl: z.number().nullable() }),
+  }),
+});
+
+/** `@repo/metrics`' `StudyAnalysis`: intervals, verdicts, Pareto fronts, importance, sharing. */
 const studySchema: z.ZodType<StudyAnalysis> = z.strictObject({
   metrics: z.array(
     z.strictObject({
       metric: z.string(),
       direction,
       label: z.string(),
-      head: z.enum(['position', 'shape', 'colour']).optional(),
+      head: head.optional(),
     }),
   ),
   summaries: z.record(z.string(), z.record(z.string(), sampleSummarySchema)),
@@ -104,6 +136,7 @@ const studySchema: z.ZodType<StudyAnalysis> = z.strictObject({
     parameters: z.array(z.strictObject({ parameter: z.string(), importance: z.number(), levels: count })),
     seedNoise: z.number().nullable(),
   }),
+  sharing: sharingSchema.nullable(),
 });
 
 /** `@repo/metrics`' `RunAggregate` as it is stored (typed against it, so the two cannot drift). */

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluateHeads } from '@repo/metrics';
-import { buildReportView, summariseReportView } from '@repo/report-view';
-import { writeSweepFixture } from '@repo/report-view/testing';
+import { buildReportView, loadReport, summariseReportView } from '@repo/report-view';
+import { writeStudyFixture, writeSweepFixture } from '@repo/report-view/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderReportTable } from './report-table.js';
 
@@ -44,5 +44,22 @@ describe('renderReportTable', () => {
     expect(text).toMatch(/^2 +mtl-seed .* \d+\.\d{2} % +100\.00 %/m);
     // The best configuration has no classification head: no matrix is printed for it.
     expect(text).not.toContain('best configuration (');
+  });
+
+  it('opens with "Does sharing help?" when the sweep has single-task baselines', async () => {
+    root ??= await mkdtemp(join(tmpdir(), 'mtl-report-table-'));
+    const fixture = await writeStudyFixture(root, 'sharing', { singleTask: true });
+    const text = renderReportTable((await loadReport(fixture.layout, fixture.sweepId)).summary);
+    const lines = text.split('\n');
+    const headline = lines.findIndex((line) =>
+      line.startsWith('Does sharing help? Sharing helps on position and colour'),
+    );
+    expect(headline).toBeGreaterThan(0);
+    expect(headline).toBeLessThan(lines.findIndex((line) => line.startsWith('verdicts (')));
+    expect(text).toContain('have 501,507 together (2.62× the shared model)');
+    const position = lines.find((line) => line.startsWith('position (position MAE (px)'));
+    expect(position).toMatch(
+      /arch mtl-seed .* arch stl-position .* -1\.28 \[-1\.34, -1\.21\] .* sharing helps$/,
+    );
   });
 });

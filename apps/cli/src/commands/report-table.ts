@@ -1,12 +1,16 @@
 import { formatParameterValue, renderConfusionMatrix, renderTextTable } from '@repo/metrics';
 import {
   configName,
-  formatDifference,
+  formatComparison,
   formatMetric,
   formatP,
   formatWithInterval,
   metricLabel,
   type ReportSummary,
+  SHARING_COLUMNS,
+  sharingCells,
+  sharingHeadline,
+  sharingMethod,
 } from '@repo/report-view';
 
 /** Leaderboard rows a terminal shows; `--format json` (or the web app) has all. */
@@ -15,7 +19,8 @@ const TABLE_ROWS = 20;
 const LEADERBOARD_METRICS = ['position_mae_px', 'shape_acc', 'colour_acc', 'parameters', 'duration_s'];
 
 /**
- * The sweep's report for a terminal: its header, the verdict table first, the leaderboard (varying
+ * The sweep's report for a terminal: its header, "Does sharing help?" when the sweep has single-task
+ * baselines, the verdict table, the leaderboard (varying
  * hyperparameters only, means with 95 % intervals), the Pareto front, parameter importance, the trials
  * left out, and the best configuration's confusion matrices.
  */
@@ -34,7 +39,7 @@ export function renderReportTable(summary: ReportSummary): string {
     lines.push(
       `every configuration: ${constants.map(([k, v]) => `${k} ${formatParameterValue(v)}`).join(', ')}`,
     );
-  lines.push('', ...verdicts(summary), '', ...leaderboard(summary));
+  lines.push(...sharing(summary), '', ...verdicts(summary), '', ...leaderboard(summary));
   for (const best of summary.best)
     lines.push(
       `best ${best.metric} on ${best.split} (${best.direction === 'minimize' ? 'lowest' : 'highest'}): ${formatMetric(best.metric, best.value)} (${best.trialId})`,
@@ -65,6 +70,18 @@ export function renderReportTable(summary: ReportSummary): string {
   return lines.join('\n');
 }
 
+/** "Does sharing help?" first, when the sweep has a shared model and single-task baselines. */
+function sharing(summary: ReportSummary): string[] {
+  const analysis = summary.study.sharing;
+  if (analysis === null) return [];
+  const table = renderTextTable(
+    [...SHARING_COLUMNS],
+    analysis.rows.map((row) => sharingCells(summary, row)),
+    ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'right', 'left'],
+  );
+  return ['', `Does sharing help? ${sharingHeadline(analysis)}`, table, sharingMethod(summary)];
+}
+
 function verdicts(summary: ReportSummary): string[] {
   const { rows, tests, alpha } = summary.study.verdicts;
   if (rows.length === 0) return ['verdicts: one configuration only (or none completed): nothing to compare'];
@@ -73,14 +90,11 @@ function verdicts(summary: ReportSummary): string[] {
     ['head', 'A', 'B', 'A − B [95 % CI]', 'test', 'p (t)', 'p (Wilcoxon)', 'p (Holm)', 'verdict'],
     rows.map((row) => {
       const c = row.comparison;
-      const diff = c.ci95
-        ? `${formatDifference(row.metric, c.meanDiff)} [${formatDifference(row.metric, c.ci95[0])}, ${formatDifference(row.metric, c.ci95[1])}]`
-        : formatDifference(row.metric, c.meanDiff);
       return [
         `${row.head} (${metricLabel(row.metric)})`,
         configName(summary, byKey.get(row.a)),
         configName(summary, byKey.get(row.b)),
-        diff,
+        formatComparison(row.metric, c),
         c.kind === 'paired' ? `paired n=${c.nA}` : `Welch n=${c.nA}/${c.nB}`,
         formatP(c.pValue),
         formatP(c.wilcoxonPValue),

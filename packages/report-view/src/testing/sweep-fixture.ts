@@ -140,33 +140,87 @@ export const STUDY_TRIALS: FixtureTrial[] = [0, 1, 2].flatMap((seed) => [
 ]);
 
 /**
- * Writes a finished two-architecture study (`STUDY_TRIALS`) as the workers and the reporter would:
- * run records, predictions, report.json and the report summary beside it.
+ * The three single-task baselines for the same seeds: `stl-position` about 1.25 px worse than mtl-seed
+ * on every seed (sharing helps), `stl-shape` wrong on the same samples (no difference), `stl-colour`
+ * wrong on two samples where mtl-seed is wrong on none (sharing helps).
  */
-export async function writeStudyFixture(root: string, sweepId = 'study-sweep'): Promise<SweepFixture> {
+export const SINGLE_TASK_TRIALS: (FixtureTrial & { head: 'position' | 'shape' | 'colour' })[] = [
+  0, 1, 2,
+].flatMap((seed) => [
+  {
+    trialId: `stl-position-${seed}`,
+    head: 'position' as const,
+    config: { arch: 'stl-position', learningRate: 0.001 },
+    seed,
+    offset: [2 + seed * 0.3, 2.5] as [number, number],
+    wrongShapes: [],
+    wrongColours: [],
+  },
+  {
+    trialId: `stl-shape-${seed}`,
+    head: 'shape' as const,
+    config: { arch: 'stl-shape', learningRate: 0.001 },
+    seed,
+    offset: [0, 0] as [number, number],
+    wrongShapes: [seed],
+    wrongColours: [],
+  },
+  {
+    trialId: `stl-colour-${seed}`,
+    head: 'colour' as const,
+    config: { arch: 'stl-colour', learningRate: 0.001 },
+    seed,
+    offset: [0, 0] as [number, number],
+    wrongShapes: [],
+    wrongColours: [seed, seed + 3],
+  },
+]);
+
+/** Parameters of each fixture architecture (mtl-seed's backbone with one head for the baselines). */
+const FIXTURE_PARAMETERS: Record<string, number> = {
+  'mtl-seed': 191_747,
+  'branches-seed': 232_000,
+  'stl-position': 191_182,
+  'stl-shape': 155_155,
+  'stl-colour': 155_170,
+};
+
+/**
+ * Writes a finished two-architecture study (`STUDY_TRIALS`) as the workers and the reporter would:
+ * run records, predictions, report.json and the report summary beside it. With `singleTask`, the
+ * sweep also holds `SINGLE_TASK_TRIALS`, each scored on its one head.
+ */
+export async function writeStudyFixture(
+  root: string,
+  sweepId = 'study-sweep',
+  options: { singleTask?: boolean } = {},
+): Promise<SweepFixture> {
   const layout = new ArtifactLayout(root);
   const spec = datasetSpecSchema.parse({ imageSize: 32, samples: 4, test: 12, seed: 7 });
   const id = datasetId(spec);
   await writeDataset(spec, layout.datasetDir(id));
   const test = await (await openDataset(layout.datasetDir(id))).readSplit('test');
   const runs = [];
-  for (const trial of STUDY_TRIALS) {
-    const heads = scoringInput(test, trial);
+  const trials = [...STUDY_TRIALS, ...(options.singleTask ? SINGLE_TASK_TRIALS : [])];
+  for (const trial of trials) {
+    const all = scoringInput(test, trial);
+    const head = 'head' in trial ? (trial.head as keyof HeadsInput) : undefined;
+    const heads = head === undefined ? all : { imageSize: all.imageSize, [head]: all[head] };
     const record = {
       ...runRecord(sweepId, id, trial, heads),
-      parameters: trial.trialId.startsWith('mtl') ? 191_747 : 232_000,
+      parameters: FIXTURE_PARAMETERS[String(trial.config.arch)]!,
     };
     const dir = layout.trialDir(sweepId, trial.trialId);
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'run.json'), JSON.stringify(record));
     await writeFile(join(dir, 'predictions.json'), JSON.stringify(samplePredictions(heads)));
-    runs.push({ trial, heads, record });
+    runs.push({ trial, heads: all, record });
   }
   const view = buildReportView({
     sweepId,
     name: 'seed study',
     datasetId: id,
-    trials: STUDY_TRIALS.length,
+    trials: trials.length,
     runs: await Promise.all(runs.map(({ trial }) => readRunSource(layout, sweepId, trial.trialId))),
   });
   await writeReportView(layout, view);
@@ -203,13 +257,15 @@ function runRecord(
   sweepId: string,
   dataset: string,
   trial: FixtureTrial,
-  heads: Required<HeadsInput>,
+  heads: HeadsInput,
 ): CompletedRunRecord {
-  const epoch = (n: number) => ({
-    epoch: n,
-    train: { loss: 3 / n, position_loss: 1 / n, shape_loss: 1 / n, colour_loss: 1 / n },
-    val: { loss: 3.3 / n, position_loss: 1.1 / n, shape_loss: 1.1 / n, colour_loss: 1.1 / n },
-  });
+  const present = (['position', 'shape', 'colour'] as const).filter((head) => heads[head] !== undefined);
+  const losses = (scale: number) =>
+    Object.fromEntries([
+      ['loss', scale * present.length],
+      ...present.map((head) => [`${head}_loss`, scale]),
+    ]) as Record<string, number>;
+  const epoch = (n: number) => ({ epoch: n, train: losses(1 / n), val: losses(1.1 / n) });
   return {
     format: RUN_RECORD_FORMAT,
     version: RUN_RECORD_VERSION,
