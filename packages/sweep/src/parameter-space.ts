@@ -110,6 +110,29 @@ export function parseParameters(raw: unknown, prefix: FieldPath = ['parameters']
   return parsed;
 }
 
+/**
+ * Variant `index` of a sweep: `base` (the sweep's `parameters`) with the variant's top-level keys
+ * replacing or adding to it. Paths name the field that wrote each entry: `parameters.…` for the base's,
+ * `variants.<index>.…` for the variant's.
+ */
+export function parseVariant(base: unknown, variant: unknown, index: number): ParsedParameters {
+  const prefix: FieldPath = ['variants', index];
+  const parsed: ParsedParameters = { space: [], values: [], issues: [] };
+  if (!isRecord(variant) || Object.keys(variant).length === 0) {
+    parsed.issues.push({
+      path: prefix,
+      message: 'expected a mapping of parameter names to values or distributions',
+    });
+    return parsed;
+  }
+  const kept = isRecord(base)
+    ? Object.fromEntries(Object.entries(base).filter(([key]) => !(key in variant)))
+    : {};
+  parseGroup(kept, [], ['parameters'], parsed);
+  parseGroup(variant, [], prefix, parsed);
+  return parsed;
+}
+
 function parseGroup(group: Record<string, unknown>, names: string[], path: FieldPath, out: ParsedParameters) {
   for (const [key, entry] of Object.entries(group)) {
     const entryPath = [...path, key];

@@ -6,7 +6,7 @@ import { SweepSpecError } from './errors.js';
 import type { JsonValue, ParameterSpace } from './parameter-space.js';
 import { createRng } from './rng.js';
 import { samplePoint } from './sample.js';
-import type { SchedulerSpec, SweepObjective, SweepSpec } from './sweep-spec.js';
+import { gridSize, type SchedulerSpec, type SweepObjective, type SweepSpec, spacesOf } from './sweep-spec.js';
 import { type Observation, suggest } from './tpe.js';
 import { configOf, type ParameterPoint, pointOf, type TrialConfig } from './trial-config.js';
 
@@ -57,11 +57,7 @@ export function sweepId(spec: SweepSpec): string {
 
 /** Configurations the sweep runs in all (each once per seed); for tpe, including those suggested later. */
 export function configurationCount(spec: SweepSpec): number {
-  if (spec.search.kind !== 'grid') return spec.search.trials;
-  return spec.parameters.reduce(
-    (count, { distribution }) => count * (distribution.kind === 'choice' ? distribution.values.length : 1),
-    1,
-  );
+  return spec.search.kind === 'grid' ? gridSize(spec) : spec.search.trials;
 }
 
 /**
@@ -73,6 +69,7 @@ export function configurationCount(spec: SweepSpec): number {
  */
 export function planSweep(spec: SweepSpec): SweepPlan {
   const points = planPoints(spec);
+  if (spec.variants !== undefined) refuseRepeats(points);
   const trials = points.flatMap((point, k) => trialsOf(spec, point, k));
   const { search, scheduler } = spec;
   return {
@@ -118,9 +115,26 @@ export function suggestTrials(
 
 function planPoints(spec: SweepSpec): ParameterPoint[] {
   const search = spec.search;
-  if (search.kind === 'grid') return gridPoints(spec.parameters);
+  if (search.kind === 'grid') return spacesOf(spec).flatMap(gridPoints);
   const count = search.kind === 'random' ? search.trials : search.startup;
   return Array.from({ length: count }, (_, k) => samplePoint(spec.parameters, createRng(search.seed, k)));
+}
+
+/** Two variants that give one configuration would run it twice: refused, naming the two. */
+function refuseRepeats(points: readonly ParameterPoint[]): void {
+  const first = new Map<string, number>();
+  points.forEach((point, k) => {
+    const key = stringify(configOf(point)) ?? '';
+    const earlier = first.get(key);
+    if (earlier !== undefined)
+      throw new SweepSpecError([
+        {
+          path: 'variants',
+          message: `configurations ${earlier} and ${k} are both ${key}: a variant repeats another's configuration`,
+        },
+      ]);
+    first.set(key, k);
+  });
 }
 
 function gridPoints(space: ParameterSpace): ParameterPoint[] {

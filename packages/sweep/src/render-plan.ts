@@ -1,9 +1,10 @@
 import { datasetId, splitCount } from '@repo/dataset';
 import { formatParameterValue } from '@repo/metrics';
-import type { JsonValue } from './parameter-space.js';
+import stringify from 'safe-stable-stringify';
+import type { JsonValue, ParameterSpace } from './parameter-space.js';
 import { configurationCount, type PlannedTrial, type SweepPlan } from './plan-sweep.js';
 import { printable } from './printable.js';
-import type { SchedulerSpec, SweepSpec } from './sweep-spec.js';
+import { type SchedulerSpec, type SweepSpec, spacesOf } from './sweep-spec.js';
 import { pointOf } from './trial-config.js';
 
 /** A summary of the sweep (id, dataset, search, scheduler, constants) followed by its trial table. */
@@ -20,12 +21,9 @@ export function renderPlan(spec: SweepSpec, plan: SweepPlan): string {
         : `tpe (seed ${search.seed}): ${total}; the first ${search.startup} configurations are drawn at random ` +
           `(below), the rest suggested as results arrive (objective: best ${spec.objective.metric}, ${spec.objective.direction})`;
   const d = spec.dataset;
-  const constants = spec.parameters
-    .filter((parameter) => parameter.distribution.kind === 'constant')
-    .map(
-      (parameter) =>
-        `${parameter.name}=${formatParameterValue((parameter.distribution as { value: JsonValue }).value)}`,
-    );
+  const constants = sharedConstants(spacesOf(spec)).map(
+    ({ name, value }) => `${name}=${formatParameterValue(value)}`,
+  );
   const lines = [
     ['sweep', `${plan.sweepId} (${printable(spec.name)})`],
     ...(spec.description ? [['about', printable(spec.description)]] : []),
@@ -46,11 +44,13 @@ export function renderPlan(spec: SweepSpec, plan: SweepPlan): string {
 
 /** One row per trial: id, seed, and every parameter that is not constant (arch always). */
 export function renderTrialTable(spec: SweepSpec, trials: readonly PlannedTrial[]): string {
-  const columns = spec.parameters
-    .filter((parameter) => parameter.name === 'arch' || parameter.distribution.kind !== 'constant')
-    .map((parameter) => parameter.name);
+  const spaces = spacesOf(spec);
+  const shared = new Set(sharedConstants(spaces).map(({ name }) => name));
+  const columns = [...new Set(spaces.flat().map((parameter) => parameter.name))].filter(
+    (name) => name === 'arch' || !shared.has(name),
+  );
   const rows = trials.map((trial) => {
-    const point = pointOf(spec.parameters, trial.config);
+    const point = pointIn(spaces, trial.config);
     return [trial.trialId, String(trial.seed), ...columns.map((name) => formatParameterValue(point[name]))];
   });
   const table = [['trial', 'seed', ...columns], ...rows];
@@ -63,6 +63,27 @@ export function renderTrialTable(spec: SweepSpec, trials: readonly PlannedTrial[
         .trimEnd(),
     )
     .join('\n');
+}
+
+/** Parameters constant, with one value, in every space: the header's line, not a column. */
+function sharedConstants(spaces: readonly ParameterSpace[]): { name: string; value: JsonValue }[] {
+  const constantIn = (space: ParameterSpace, name: string) => {
+    const found = space.find((parameter) => parameter.name === name)?.distribution;
+    return found?.kind === 'constant' ? (stringify(found.value) ?? '') : undefined;
+  };
+  return (spaces[0] ?? []).flatMap(({ name, distribution }) => {
+    if (distribution.kind !== 'constant') return [];
+    const value = constantIn(spaces[0]!, name);
+    return spaces.every((space) => constantIn(space, name) === value)
+      ? [{ name, value: distribution.value }]
+      : [];
+  });
+}
+
+/** The point of a trial in the space it came from (the one whose every parameter its config matches). */
+function pointIn(spaces: readonly ParameterSpace[], config: Readonly<Record<string, JsonValue>>) {
+  const points = spaces.map((space) => ({ space, point: pointOf(space, config) }));
+  return (points.find(({ space, point }) => Object.keys(point).length === space.length) ?? points[0])!.point;
 }
 
 function describeScheduler(scheduler: SchedulerSpec): string {

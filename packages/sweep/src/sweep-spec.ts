@@ -6,7 +6,13 @@ import { SweepSpecError } from './errors.js';
 import { formatPath, fromZod, type RawIssue, strictObject } from './issues.js';
 import { DEFAULT_SWEEP_METRIC, OBJECTIVE_METRICS, type ObjectiveMetric } from './metrics.js';
 import { checkParameterValues, maxEpochs } from './parameter-checks.js';
-import { type ParameterSpace, parseParameters } from './parameter-space.js';
+import {
+  type ParameterSpace,
+  type ParameterValue,
+  type ParsedParameters,
+  parseParameters,
+  parseVariant,
+} from './parameter-space.js';
 import type { AshaOptions } from './schedulers/asha.js';
 
 /** Longest `description` (characters): it is stored with the sweep in Redis. */
@@ -14,6 +20,9 @@ export const MAX_DESCRIPTION = 2_000;
 
 /** Most trials one sweep may hold (repeats included), unless `allowLarge`. */
 export const MAX_TRIALS = 10_000;
+
+/** Most `variants` a spec may list. */
+export const MAX_VARIANTS = 100;
 /**
  * Most dataset shards (all splits), unless `allowLarge`: each is a generator job and a Redis entry
  * in the sweep's flow (100,000 shards took 56 s and 170 MB of Redis to enqueue).
@@ -126,6 +135,12 @@ const sweepFileSchema = strictObject({
   search: searchSchema,
   /** The parameter space (see parameter-space.ts). Required. */
   parameters: z.unknown(),
+  /**
+   * Sub-spaces run side by side, for parameters that only make sense together (GradNorm needs shared
+   * layers; a single-task baseline takes static weights only): each variant's top-level keys replace
+   * or add to `parameters`, and a grid search runs the union of the variants' grids.
+   */
+  variants: z.array(z.unknown()).min(1, 'needs at least one variant').max(MAX_VARIANTS).optional(),
   /** Seeds per configuration (0, 1, …). Default 1, or the length of `seeds`. */
   repeats: z.int().min(1).max(100).optional(),
   /** Explicit seeds per configuration, instead of 0 … repeats − 1. */
@@ -169,7 +184,10 @@ export interface SweepSpec {
   dataset: DatasetSpec;
   objective: SweepObjective;
   search: SearchSpec;
+  /** The file's `parameters`: the space itself, or with `variants` what they share. */
   parameters: ParameterSpace;
+  /** With `variants`: each variant's whole space (`parameters` with its keys applied), in file order. */
+  variants?: ParameterSpace[];
   /** The seeds each configuration runs with (`repeats` of them). */
   seeds: number[];
   scheduler: SchedulerSpec;
@@ -201,14 +219,29 @@ export function checkSweepSpec(
   const dataset = datasetSpecSchema.safeParse(raw.dataset);
   if (!dataset.success && raw.dataset !== undefined) issues.push(...datasetIssues(dataset.error));
   const parameters = raw.parameters === undefined ? undefined : parseParameters(raw.parameters);
+  const variants = Array.isArray(raw.variants)
+    ? raw.variants.map((variant, i) => parseVariant(raw.parameters, variant, i))
+    : undefined;
+  // The spaces trials are drawn from: the variants' when there are any, else `parameters`.
+  const spaces: ParsedParameters[] = variants ?? (parameters === undefined ? [] : [parameters]);
   if (parameters !== undefined) {
     // Values are checked whatever else is wrong, so one run reports every bad parameter.
     const imageSize = dataset.success
       ? dataset.data.imageSize
       : datasetSpecSchema.shape.imageSize.parse(undefined);
-    issues.push(...parameters.issues, ...checkParameterValues(parameters.values, imageSize));
+    issues.push(...parameters.issues);
+    for (const space of spaces) {
+      issues.push(...space.issues);
+      // A variant that is not a mapping has nothing to check (and must not read as missing `arch`).
+      if (space.values.length > 0) issues.push(...checkParameterValues(space.values, imageSize));
+    }
   }
-  if (!file.success || !dataset.success || parameters === undefined || parameters.issues.length > 0) {
+  if (
+    !file.success ||
+    !dataset.success ||
+    parameters === undefined ||
+    spaces.some((space) => space.issues.length > 0)
+  ) {
     return { issues: dedupe(issues) };
   }
   const objective = resolveObjective(file.data.objective);
@@ -219,13 +252,18 @@ export function checkSweepSpec(
     objective,
     search: resolveSearch(file.data.search),
     parameters: parameters.space,
+    ...(variants === undefined ? {} : { variants: variants.map((variant) => variant.space) }),
     seeds: file.data.seeds ?? Array.from({ length: file.data.repeats ?? 1 }, (_, i) => i),
     scheduler: resolveScheduler(file.data.scheduler, objective),
   };
   const limits = options.allowLarge ? LARGE_LIMITS : { trials: MAX_TRIALS, shards: MAX_SHARDS };
   issues.push(
     ...checkSeeds(file.data),
-    ...checkSearch(spec, limits.trials),
+    ...checkSearch(
+      spec,
+      limits.trials,
+      spaces.flatMap((space) => space.values),
+    ),
     ...checkScheduler(spec),
     ...checkObjectiveHeads(spec),
     ...checkRunnable(spec, limits.shards),
@@ -330,25 +368,39 @@ function checkSeeds(file: SweepFile): RawIssue[] {
   return issues;
 }
 
-function checkSearch(spec: SweepSpec, maxTrials: number): RawIssue[] {
+/** Each space a sweep draws from: its variants', or its one parameter space. */
+export function spacesOf(spec: SweepSpec): readonly ParameterSpace[] {
+  return spec.variants ?? [spec.parameters];
+}
+
+/** `values`: every value of every space, whose `entry` names the field that wrote its parameter. */
+function checkSearch(spec: SweepSpec, maxTrials: number, values: readonly ParameterValue[]): RawIssue[] {
   const hint = maxTrials === MAX_TRIALS ? ` (${LARGE_HINT})` : '';
   const issues: RawIssue[] = [];
   const search = spec.search;
+  if (spec.variants !== undefined && search.kind !== 'grid') {
+    return [
+      {
+        path: ['variants'],
+        message: `variants take search: grid (the sweep runs the union of their grids); ${search.kind} draws from one space`,
+      },
+    ];
+  }
   if (search.kind === 'grid') {
-    let configurations = 1;
-    for (const { name, distribution } of spec.parameters) {
-      if (distribution.kind === 'choice') configurations *= distribution.values.length;
-      else if (distribution.kind !== 'constant') {
+    for (const { parameter, entry } of values) {
+      const { kind } = parameter.distribution;
+      if (kind !== 'choice' && kind !== 'constant') {
         issues.push({
-          path: ['parameters', ...name.split('.'), 'distribution'],
-          message: `grid search needs value or values; a ${distribution.kind} range needs search random or tpe`,
+          path: [...entry, 'distribution'],
+          message: `grid search needs value or values; a ${kind} range needs search random or tpe`,
         });
       }
     }
+    const configurations = gridSize(spec);
     const trials = configurations * spec.seeds.length;
     if (trials > maxTrials) {
       issues.push({
-        path: ['parameters'],
+        path: [spec.variants === undefined ? 'parameters' : 'variants'],
         message: `the grid has ${configurations} configurations × ${spec.seeds.length} seeds = ${trials} trials; at most ${maxTrials}${hint}`,
       });
     }
@@ -374,10 +426,25 @@ function checkSearch(spec: SweepSpec, maxTrials: number): RawIssue[] {
   return issues;
 }
 
+/** Configurations of a grid: the product of its choices' sizes, summed over the variants. */
+export function gridSize(spec: SweepSpec): number {
+  return spacesOf(spec).reduce(
+    (sum, space) =>
+      sum +
+      space.reduce(
+        (count, { distribution }) =>
+          count * (distribution.kind === 'choice' ? distribution.values.length : 1),
+        1,
+      ),
+    0,
+  );
+}
+
 /** Every valid architecture the spec's `arch` parameter can take. */
 function specArchitectures(spec: SweepSpec): Set<ModelName> {
   return new Set(
-    spec.parameters
+    spacesOf(spec)
+      .flat()
       .filter((parameter) => parameter.name === 'arch')
       .flatMap(({ distribution }) =>
         distribution.kind === 'constant'
@@ -419,7 +486,7 @@ function checkObjectiveHeads(spec: SweepSpec): RawIssue[] {
 function checkScheduler(spec: SweepSpec): RawIssue[] {
   const scheduler = spec.scheduler;
   if (scheduler.kind !== 'asha') return [];
-  const most = maxEpochs(spec.parameters);
+  const most = Math.max(...spacesOf(spec).map(maxEpochs));
   const beyond = (epoch: number) => `epoch ${epoch} is beyond the most epochs a trial trains (${most})`;
   if (scheduler.milestones !== undefined) {
     return scheduler.milestones.flatMap((epoch, index): RawIssue[] =>
