@@ -130,6 +130,18 @@ describe('lossWeighting in a sweep', () => {
       /all weights are 0/,
     ],
     [
+      'all-zero static weights written per head',
+      { lossWeighting: { kind: 'static', weights: { position: 0, shape: 0, colour: 0 } } },
+      'parameters.lossWeighting.weights',
+      /all weights are 0, so no head's loss counts; allowed: weights ≥ 0, at least one of position, shape, colour above 0/,
+    ],
+    [
+      'all-zero shorthand weights written per head',
+      { lossWeights: { position: 0, shape: 0, colour: { values: [0] } } },
+      'parameters.lossWeights',
+      /all weights are 0/,
+    ],
+    [
       'a field the kind does not take',
       { lossWeighting: { kind: 'gradnorm', temperature: 2 } },
       'parameters.lossWeighting.temperature',

@@ -1,6 +1,7 @@
 import {
   ARCHITECTURE_NAMES,
   fineTuneProblem,
+  HEAD_NAMES,
   headsOf,
   isModelName,
   isSingleTaskArchitectureName,
@@ -82,6 +83,7 @@ export function checkParameterValues(values: readonly ParameterValue[], imageSiz
     ...checkWeightingFits(values),
     ...checkFineTuneFits(values),
     ...checkBaselineWeights(values),
+    ...checkAllZeroWeights(values),
   ];
 }
 
@@ -134,6 +136,23 @@ function checkBaselineWeights(values: readonly ParameterValue[]): RawIssue[] {
     const arch = baselines.find((a) => headsOf(a).some((head) => weights?.[head] === 0));
     return arch === undefined ? [] : [{ path: value.path, message: zeroWeightProblem(arch) }];
   });
+}
+
+/**
+ * Static weights written per head (a group) that are 0 for every head whatever is drawn: no loss would
+ * count. Each value alone is valid, so this is named at the group (a whole weights object is checked
+ * by the trainer's schema with the other values).
+ */
+function checkAllZeroWeights(values: readonly ParameterValue[]): RawIssue[] {
+  const message = `all weights are 0, so no head's loss counts; allowed: weights ≥ 0, at least one of ${HEAD_NAMES.join(', ')} above 0`;
+  const issues: RawIssue[] = [];
+  for (const prefix of [LOSS_WEIGHTS_SHORTHAND, 'lossWeighting.weights']) {
+    const perHead = values.filter((value) => value.parameter.name.startsWith(`${prefix}.`));
+    const heads = new Set(perHead.map((value) => value.parameter.name.slice(prefix.length + 1)));
+    if (HEAD_NAMES.every((head) => heads.has(head)) && perHead.every((value) => value.value === 0))
+      issues.push({ path: perHead[0]!.entry.slice(0, -1), message });
+  }
+  return issues;
 }
 
 /** The per-head weights a parameter's value sets: `lossWeights(.head)`, `lossWeighting(.weights(.head))`. */
