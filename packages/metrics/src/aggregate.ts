@@ -169,6 +169,7 @@ export function aggregateRuns(inputs: readonly RunInput[], options: AggregateOpt
         ...seedOf(record),
         metrics,
         validation: lowestValidationLosses(record),
+        taskConflict: conflictSeries(record),
       })),
     })),
     { objective, parameters: result.parameters.varying },
@@ -262,6 +263,14 @@ function lowestValidationLosses(record: CompletedRunRecord): Partial<Record<Head
     }
   }
   return lowest;
+}
+
+/** Each pair's task-conflict cosine per epoch (epochs without one skipped). */
+function conflictSeries(record: CompletedRunRecord): Record<string, number[]> {
+  const series: Record<string, number[]> = {};
+  for (const entry of record.history)
+    for (const [pair, cosine] of Object.entries(entry.taskConflict ?? {})) (series[pair] ??= []).push(cosine);
+  return series;
 }
 
 function seedOf(record: CompletedRunRecord): { seed?: number } {

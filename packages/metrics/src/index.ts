@@ -93,6 +93,7 @@ export {
   type VerdictRow,
 } from './study-analysis.js';
 export type { StudyGroup } from './study-group.js';
+export { summariseTaskConflict, type TaskConflictRow } from './task-conflict.js';
 export { type Align, renderTable as renderTextTable } from './text-table.js';
 export { splitParameters } from './varying-parameters.js';
 export { MIN_VERDICT_N, VERDICT_ALPHA, type Verdict, type VerdictKind, verdictFor } from './verdict.js';

@@ -7,6 +7,7 @@ import { paretoFront } from './pareto.js';
 import { type SampleSummary, summariseColumns } from './sample-summary.js';
 import { analyseSharing, type SharingAnalysis } from './sharing.js';
 import { type StudyGroup, seededValues } from './study-group.js';
+import { summariseTaskConflict, type TaskConflictRow } from './task-conflict.js';
 import { VERDICT_ALPHA, type Verdict, verdictFor } from './verdict.js';
 
 /** A metric the study summarises with intervals, and which way is better. */
@@ -80,6 +81,8 @@ export interface StudyAnalysis {
   importance: ImportanceResult;
   /** "Does sharing help?": the shared model against single-task baselines, when the sweep has both. */
   sharing: SharingAnalysis | null;
+  /** Per configuration and pair of heads, how their gradients on the shared layers agree. */
+  taskConflict: TaskConflictRow[];
 }
 
 export interface StudyOptions {
@@ -139,6 +142,7 @@ export function analyseStudy(groups: readonly StudyGroup[], options: StudyOption
       options.parameters,
     ),
     sharing: analyseSharing(groups),
+    taskConflict: summariseTaskConflict(groups),
   };
 }
 

@@ -13,6 +13,8 @@ export interface StudyGroup {
      * where the test split must not (the "Does sharing help?" comparison).
      */
     validation?: Partial<Record<HeadName, number>>;
+    /** Per pair of heads (`position-shape`, …), the cosine of their gradients after each epoch. */
+    taskConflict?: Record<string, number[]>;
   }[];
 }
 

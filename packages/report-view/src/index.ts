@@ -27,6 +27,7 @@ export {
   type SweepPageOptions,
 } from './render-sweep-page.js';
 export { renderQueuedPage, renderSweepsContent, renderSweepsPage } from './render-sweeps-page.js';
+export { TASK_CONFLICT_COLUMNS, TASK_CONFLICT_HINT, taskConflictCells } from './render-task-conflict.js';
 export {
   type BestFigure,
   type LeaderboardRow,

@@ -53,6 +53,20 @@ describe('the study sections of a report page (two architectures × three seeds)
     expect(html.match(/data-testid="pareto-chart"/g)).toHaveLength(6);
   });
 
+  it('tabulates task conflict per configuration and pair of heads, nothing for branches-seed', () => {
+    const conflict = rows('data-testid="conflict-row"');
+    expect(conflict.map((row) => [row[0], row[1]])).toEqual([
+      ['#1 arch mtl-seed', 'position · shape'],
+      ['#1 arch mtl-seed', 'shape · colour'],
+    ]);
+    // position-shape per epoch (n − 2) · 0.1 + seed · 0.01: run means 0, 0.01, 0.02; after epoch 3 0.1, 0.11, 0.12.
+    expect(conflict[0]![2]).toBe('0.010 [-0.015, 0.035]');
+    expect(conflict[0]![3]).toBe('0.110 [0.085, 0.135]');
+    // Epoch 1 of each run (−0.1, −0.09, −0.08) is below 0: 3 of 9.
+    expect(conflict[0]![4]).toBe('33 %');
+    expect(conflict[1]![2]).toBe('0.500 [0.500, 0.500]');
+  });
+
   it('draws one parallel-coordinates line per configuration, best darkest, with readable axes', () => {
     const lines = [
       ...html.matchAll(/<polyline class="pc-line pc-shade-(\d)" data-testid="pc-line" data-rank="(\d+)"/g),

@@ -14,6 +14,7 @@ import {
   renderPareto,
   renderVerdicts,
 } from './render-study.js';
+import { renderTaskConflict } from './render-task-conflict.js';
 import { metricLabel, type ReportSummary, RUN_ROW_METRICS, type RunRow } from './report-summary.js';
 import type { RunView } from './report-view.js';
 import type { SweepView } from './sweep-view.js';
@@ -72,6 +73,7 @@ export function renderSweepContent(
       options.fetchBase,
     ),
     renderPareto(summary),
+    renderTaskConflict(summary),
     renderParallelCoordinates(summary),
     renderImportance(summary),
     renderOverview(summary),

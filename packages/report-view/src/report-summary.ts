@@ -11,7 +11,7 @@ import type { HeadMatrix, ReportView, RunView } from './report-view.js';
 import type { SweepView } from './sweep-view.js';
 
 export const REPORT_SUMMARY_FORMAT = 'mtl-report-summary';
-export const REPORT_SUMMARY_VERSION = 2;
+export const REPORT_SUMMARY_VERSION = 3;
 
 /** Runs per page of the runs table and of the per-run detail files. */
 export const RUNS_PAGE_SIZE = 50;

@@ -14,7 +14,7 @@ export const REPORT_VIEW_FORMAT = 'mtl-sweep-report';
 /**
  * 1: the reporter's counts and aggregate only (pages re-aggregated run records); 2: the whole view;
  * 3: the aggregate adds the study's statistics (intervals, verdicts, Pareto fronts, importance);
- * 4: and "Does sharing help?" (the shared model against single-task baselines).
+ * 4: and "Does sharing help?" (the shared model against single-task baselines) and task conflict.
  */
 export const REPORT_VIEW_VERSION = 4;
 
@@ -137,6 +137,15 @@ const studySchema: z.ZodType<StudyAnalysis> = z.strictObject({
     seedNoise: z.number().nullable(),
   }),
   sharing: sharingSchema.nullable(),
+  taskConflict: z.array(
+    z.strictObject({
+      key: z.string(),
+      pair: z.string(),
+      mean: sampleSummarySchema,
+      last: sampleSummarySchema,
+      negativeShare: z.number(),
+    }),
+  ),
 });
 
 /** `@repo/metrics`' `RunAggregate` as it is stored (typed against it, so the two cannot drift). */

@@ -61,5 +61,9 @@ describe('renderReportTable', () => {
     expect(position).toMatch(
       /arch mtl-seed .* arch stl-position .* -1\.28 \[-1\.34, -1\.21\] .* sharing helps$/,
     );
+    // Task conflict of the one configuration that records it, per pair.
+    expect(text).toMatch(
+      /^#\d+ arch mtl-seed +position · shape +0\.010 \[-0\.015, 0\.035\] +0\.110 \[0\.085, 0\.135\] +33 %$/m,
+    );
   });
 });

@@ -11,6 +11,9 @@ import {
   sharingCells,
   sharingHeadline,
   sharingMethod,
+  TASK_CONFLICT_COLUMNS,
+  TASK_CONFLICT_HINT,
+  taskConflictCells,
 } from '@repo/report-view';
 
 /** Leaderboard rows a terminal shows; `--format json` (or the web app) has all. */
@@ -44,7 +47,7 @@ export function renderReportTable(summary: ReportSummary): string {
     lines.push(
       `best ${best.metric} on ${best.split} (${best.direction === 'minimize' ? 'lowest' : 'highest'}): ${formatMetric(best.metric, best.value)} (${best.trialId})`,
     );
-  lines.push(...pareto(summary), ...importance(summary));
+  lines.push(...pareto(summary), ...taskConflict(summary), ...importance(summary));
   const recorded = new Set(summary.invalid.map((entry) => entry.source));
   for (const entry of summary.failed)
     if (!recorded.has(entry.trialId)) lines.push(`failed: ${entry.trialId}: ${entry.reason}`);
@@ -80,6 +83,17 @@ function sharing(summary: ReportSummary): string[] {
     ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'right', 'left'],
   );
   return ['', `Does sharing help? ${sharingHeadline(analysis)}`, table, sharingMethod(summary)];
+}
+
+function taskConflict(summary: ReportSummary): string[] {
+  const rows = summary.study.taskConflict;
+  if (rows.length === 0) return [];
+  const table = renderTextTable(
+    [...TASK_CONFLICT_COLUMNS],
+    rows.map((row) => taskConflictCells(summary, row)),
+    ['left', 'left', 'right', 'right', 'right'],
+  );
+  return ['', `task conflict: ${TASK_CONFLICT_HINT}`, table];
 }
 
 function verdicts(summary: ReportSummary): string[] {

@@ -35,6 +35,8 @@ export interface FixtureTrial {
   wrongShapes: number[];
   /** Test sample indices whose colour is predicted as the next class. */
   wrongColours: number[];
+  /** Records task conflict after each epoch (position and shape pull apart, then agree). */
+  taskConflict?: boolean;
 }
 
 /** A name that must be escaped everywhere it shows. */
@@ -128,6 +130,7 @@ export const STUDY_TRIALS: FixtureTrial[] = [0, 1, 2].flatMap((seed) => [
     offset: [1 + seed * 0.25, 1],
     wrongShapes: [seed],
     wrongColours: [],
+    taskConflict: true,
   },
   {
     trialId: `branches-${seed}`,
@@ -265,7 +268,12 @@ function runRecord(
       ['loss', scale * present.length],
       ...present.map((head) => [`${head}_loss`, scale]),
     ]) as Record<string, number>;
-  const epoch = (n: number) => ({ epoch: n, train: losses(1 / n), val: losses(1.1 / n) });
+  // Position and shape pull apart at first, then agree; the seed shifts it.
+  const conflict = (n: number) =>
+    trial.taskConflict
+      ? { taskConflict: { 'position-shape': (n - 2) * 0.1 + trial.seed * 0.01, 'shape-colour': 0.5 } }
+      : {};
+  const epoch = (n: number) => ({ epoch: n, train: losses(1 / n), val: losses(1.1 / n), ...conflict(n) });
   return {
     format: RUN_RECORD_FORMAT,
     version: RUN_RECORD_VERSION,
