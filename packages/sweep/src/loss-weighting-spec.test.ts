@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parametersWith, yamlWith } from '../test/fixtures.js';
-import { SweepSpecError } from './errors.js';
+import { parametersWith, specRefusal, yamlWith } from '../test/fixtures.js';
 import { parseSweepSpec } from './parse-sweep-spec.js';
 import { planSweep } from './plan-sweep.js';
-
-function issuesOf(text: string): SweepSpecError {
-  try {
-    parseSweepSpec(text, 'bad.yaml');
-  } catch (error) {
-    if (error instanceof SweepSpecError) return error;
-    throw error;
-  }
-  throw new Error('expected a SweepSpecError');
-}
 
 describe('lossWeighting in a sweep', () => {
   it('searches kinds as a choice of objects and a kind’s fields as nested parameters', () => {
@@ -160,7 +149,7 @@ describe('lossWeighting in a sweep', () => {
       /branches-seed shares none/,
     ],
   ])('refuses %s, naming the field', (_title, changes, path, message) => {
-    const error = issuesOf(yamlWith({ parameters: parametersWith(changes) }));
+    const error = specRefusal(yamlWith({ parameters: parametersWith(changes) }));
     const issue = error.issues.find((candidate) => candidate.path === path);
     expect(issue, `issues: ${error.message}`).toBeDefined();
     expect(issue?.message).toMatch(message);

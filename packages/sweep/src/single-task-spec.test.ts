@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parametersWith, yamlWith } from '../test/fixtures.js';
-import { SweepSpecError } from './errors.js';
+import { parametersWith, specRefusal, yamlWith } from '../test/fixtures.js';
 import { parseSweepSpec } from './parse-sweep-spec.js';
 import { planSweep } from './plan-sweep.js';
 
 const baselines = { values: ['mtl-seed', 'stl-position', 'stl-shape', 'stl-colour'] };
 
-function refusal(changes: Record<string, unknown>): SweepSpecError {
-  try {
-    parseSweepSpec(yamlWith(changes), 'bad.yaml');
-  } catch (error) {
-    if (error instanceof SweepSpecError) return error;
-    throw error;
-  }
-  throw new Error('expected a SweepSpecError');
-}
+const refusal = (changes: Record<string, unknown>) => specRefusal(yamlWith(changes));
 
 describe('single-task baselines in a sweep', () => {
   it('plans stl-* trials beside mtl-seed under val_combined (summed over the heads each run has)', () => {

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { yamlWith } from '../test/fixtures.js';
-import { SweepSpecError } from './errors.js';
+import { specRefusal, yamlWith } from '../test/fixtures.js';
 import { planExtension } from './extend-plan.js';
 import { parseSweepSpec } from './parse-sweep-spec.js';
 import { configurationCount, planSweep } from './plan-sweep.js';
@@ -18,15 +17,7 @@ const studyVariants = [
   { arch: { values: ['stl-position', 'stl-shape'] } },
 ];
 
-function refusal(changes: Record<string, unknown>): SweepSpecError {
-  try {
-    parseSweepSpec(yamlWith(changes), 'bad.yaml');
-  } catch (error) {
-    if (error instanceof SweepSpecError) return error;
-    throw error;
-  }
-  throw new Error('expected a SweepSpecError');
-}
+const refusal = (changes: Record<string, unknown>) => specRefusal(yamlWith(changes));
 
 describe('variants: the union of sub-grids', () => {
   const spec = parseSweepSpec(yamlWith({ parameters: shared, variants: studyVariants, repeats: 2 }));

@@ -1,4 +1,6 @@
 import { stringify } from 'yaml';
+import { SweepSpecError } from '../src/errors.js';
+import { parseSweepSpec } from '../src/parse-sweep-spec.js';
 
 /** A small valid sweep file (as parsed YAML) for tests to vary. */
 export function baseFile(): Record<string, unknown> {
@@ -23,4 +25,15 @@ export function yamlWith(changes: Record<string, unknown>): string {
 /** The base file's parameters with `changes` merged in. */
 export function parametersWith(changes: Record<string, unknown>): Record<string, unknown> {
   return { ...(baseFile().parameters as Record<string, unknown>), ...changes };
+}
+
+/** The SweepSpecError parsing `text` (as `bad.yaml`) throws; fails the test when it parses. */
+export function specRefusal(text: string): SweepSpecError {
+  try {
+    parseSweepSpec(text, 'bad.yaml');
+  } catch (error) {
+    if (error instanceof SweepSpecError) return error;
+    throw error;
+  }
+  throw new Error('expected a SweepSpecError');
 }
