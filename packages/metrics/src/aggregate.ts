@@ -152,14 +152,25 @@ export function aggregateRuns(inputs: readonly RunInput[], options: AggregateOpt
     );
   }
   result.leaderboard = [...groups].map(([key, runs]) => summariseGroup(key, runs));
-  result.leaderboard.sort((a, b) =>
-    compareByObjective(objective, groupMean(a, objective.metric), groupMean(b, objective.metric)),
+  // A one-head baseline's objective sums fewer terms than a three-head model's: not comparable, so
+  // models with more heads rank first and each head set is ranked by the objective among itself.
+  result.leaderboard.sort(
+    (a, b) =>
+      headCount(b.metrics) - headCount(a.metrics) ||
+      compareByObjective(objective, groupMean(a, objective.metric), groupMean(b, objective.metric)),
   );
   const bestBy = options.bestBy ?? [objective.metric, 'position_mae_px', 'shape_acc', 'colour_acc'];
   const rankings = [...new Set(bestBy)].map((metric) =>
     metric === objective.metric ? objective : objectiveFor(metric),
   );
-  result.best = rankings.flatMap((ranking) => bestRun(scored, ranking));
+  const most = Math.max(...scored.map((run) => headCount(run.metrics)));
+  result.best = rankings.flatMap((ranking) =>
+    // The objective's best is among the models with the most heads, as the leaderboard's first.
+    bestRun(
+      ranking === objective ? scored.filter((run) => headCount(run.metrics) === most) : scored,
+      ranking,
+    ),
+  );
   result.parameters = splitParameters(result.leaderboard.map((group) => group.config));
   result.study = analyseStudy(
     result.leaderboard.map((group) => ({
@@ -227,6 +238,13 @@ function sumConfusion(runs: ScoredRun[], head: 'shape' | 'colour'): HeadConfusio
   }
   return { labels: [...labels], summed, normalised: normaliseRows(summed) };
 }
+
+/** Heads a run (or a group, by its metric summaries) was scored on. */
+function headCount(metrics: Readonly<Record<string, unknown>>): number {
+  return HEAD_METRICS.filter((metric) => metrics[metric] !== undefined).length;
+}
+
+const HEAD_METRICS = ['position_mae_px', 'shape_acc', 'colour_acc'];
 
 function groupMean(group: RunGroup, metric: string): number {
   return group.metrics[metric]?.mean ?? Number.NaN;

@@ -164,7 +164,11 @@ function verdictTable(
       : `#${rank + 1}`;
   const pending: (Omit<VerdictRow, 'adjustedP' | 'verdict'> & { names: { a: string; b: string } })[] = [];
   if (leader !== undefined) {
-    for (const [index, rival] of groups.slice(1, 1 + rivals).entries()) {
+    // Runners-up scored on the same heads: a baseline's objective is not comparable with the leader's.
+    const heads = headSet(leader);
+    const peers = groups.slice(1).filter((group) => headSet(group) === heads);
+    for (const rival of peers.slice(0, rivals)) {
+      const index = groups.indexOf(rival) - 1;
       for (const m of compared) {
         const values = { a: seededValues(leader, m.metric), b: seededValues(rival, m.metric) };
         // A head one of the two lacks (a single-task baseline) has nothing to compare: no row, not NaN.
@@ -193,6 +197,12 @@ function verdictTable(
     tests: adjusted.filter((p) => p !== null).length,
     rows,
   };
+}
+
+/** Which head metrics a group's runs have, as one comparable string. */
+function headSet(group: StudyGroup): string {
+  const metrics = group.runs[0]?.metrics ?? {};
+  return ['position_mae_px', 'shape_acc', 'colour_acc'].filter((m) => metrics[m] !== undefined).join(',');
 }
 
 function paretoOf(groups: readonly StudyGroup[]): StudyAnalysis['pareto'] {

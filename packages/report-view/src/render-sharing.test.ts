@@ -61,6 +61,15 @@ describe('"Does sharing help?" on a report page (mtl-seed, branches-seed and the
     );
   });
 
+  it('ranks the three-head models first and compares each only with models scored on the same heads', () => {
+    const archs = summary.leaderboard.map((row) => row.config.arch);
+    expect(archs.slice(0, 2)).toEqual(['mtl-seed', 'branches-seed']);
+    const archOf = new Map(summary.leaderboard.map((row) => [row.key, row.config.arch]));
+    const compared = summary.study.verdicts.rows.flatMap((row) => [archOf.get(row.a), archOf.get(row.b)]);
+    expect(new Set(compared)).toEqual(new Set(['mtl-seed', 'branches-seed']));
+    expect(summary.best[0]?.trialId).toMatch(/^mtl-/);
+  });
+
   it('never picks branches-seed (it shares no layer) as the shared model', () => {
     expect(summary.study.sharing?.rows.every((row) => row.mtl === summary.study.sharing?.cost.mtl)).toBe(
       true,

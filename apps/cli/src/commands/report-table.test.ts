@@ -14,24 +14,30 @@ describe('renderReportTable', () => {
   it('shows "–" for the heads a single-task configuration lacks and prints no matrix it has not got', async () => {
     root = await mkdtemp(join(tmpdir(), 'mtl-report-table-'));
     const fixture = await writeSweepFixture(root);
-    // A run with misclassified shapes: the position-only baseline on its positions ranks first by combined.
+    // A run with misclassified shapes, and the position-only baseline on its positions: its combined
+    // is lower (one term), yet the three-head model ranks first (a one-head combined is not comparable).
     const { record: full, heads } = fixture.runs.find((r) => (r.record.test.shape?.accuracy ?? 1) < 1)!;
     const stl = structuredClone(full);
     stl.runId = 'stl-run';
     stl.config = { ...stl.config, arch: 'stl-position' };
     stl.test = evaluateHeads({ imageSize: heads.imageSize, position: heads.position });
-    const { summary } = summariseReportView(
-      buildReportView({
-        sweepId: 's',
-        runs: [
-          { trialId: 'mtl', source: 'mtl/run.json', record: full },
-          { trialId: 'stl', source: 'stl/run.json', record: stl },
-        ],
-      }),
+    const summaryOf = (runs: { trialId: string; record: typeof full }[]) =>
+      summariseReportView(
+        buildReportView({
+          sweepId: 's',
+          runs: runs.map((run) => ({ ...run, source: `${run.trialId}/run.json` })),
+        }),
+      ).summary;
+    const summary = summaryOf([
+      { trialId: 'mtl', record: full },
+      { trialId: 'stl', record: stl },
+    ]);
+    expect(summary.leaderboard[1]?.stats.combined?.mean).toBeLessThan(
+      summary.leaderboard[0]!.stats.combined!.mean,
     );
     const text = renderReportTable(summary);
     expect(text).not.toContain('NaN');
-    const row = text.split('\n').find((line) => /^1 +stl-position /.test(line));
+    const row = text.split('\n').find((line) => /^2 +stl-position /.test(line));
     // combined, position MAE, then shape and colour accuracy absent, then training time.
     expect(row?.split(/ {2,}/).slice(2)).toEqual([
       '1',
@@ -41,9 +47,12 @@ describe('renderReportTable', () => {
       '–',
       '60.00',
     ]);
-    expect(text).toMatch(/^2 +mtl-seed .* \d+\.\d{2} % +100\.00 %/m);
-    // The best configuration has no classification head: no matrix is printed for it.
-    expect(text).not.toContain('best configuration (');
+    expect(text).toMatch(/^1 +mtl-seed .* \d+\.\d{2} % +100\.00 %/m);
+    expect(text).toContain('shape, best configuration (');
+    // A best configuration with no classification head: no matrix is printed for it.
+    expect(renderReportTable(summaryOf([{ trialId: 'stl', record: stl }]))).not.toContain(
+      'best configuration (',
+    );
   });
 
   it('opens with "Does sharing help?" when the sweep has single-task baselines', async () => {
