@@ -167,6 +167,25 @@ describe('the report pages in a real browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('opens a study with single-task baselines on "Does sharing help?", above the verdicts', async () => {
+    const study = await writeStudyFixture(root, 'sharing-study', { singleTask: true });
+    await page.goto(`${base}/sweeps/${study.sweepId}`);
+    const headline = page.locator('[data-testid="sharing-headline"]');
+    expect(await headline.isVisible()).toBe(true);
+    expect(await headline.textContent()).toMatch(
+      /^Sharing helps on position and colour; no detectable difference at n = 3 on shape\./,
+    );
+    const sharing = await page.locator('#sharing').boundingBox();
+    const verdicts = await page.locator('#verdicts').boundingBox();
+    expect(sharing!.y).toBeLessThan(verdicts!.y);
+    const position = (await rowsOf('#sharing-table')).find((row) => row[0]!.startsWith('position'))!;
+    expect(position[5]).toBe('-1.28 [-1.34, -1.21]');
+    expect(position[8]).toBe('sharing helps');
+    expect(await page.isVisible('#conflict-table')).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'reporter-sharing-page.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
   it('a 1,000-trial sweep: the leaderboard shows, rows page in, and one run’s details open', async () => {
     await writeSyntheticSweep(fixture.layout, {
       sweepId: 'thousand',

@@ -89,7 +89,7 @@ export function analyseSharing(groups: readonly StudyGroup[]): SharingAnalysis |
 
   const pending: Omit<SharingRow, 'adjustedP' | 'verdict'>[] = [];
   const missing: HeadName[] = [];
-  const chosenStl: StudyGroup[] = [];
+  const chosenStl: { head: HeadName; group: StudyGroup }[] = [];
   const mtlVotes = new Map<StudyGroup, number>();
   for (const head of Object.keys(HEAD_METRICS) as HeadName[]) {
     const baselines = single.get(head);
@@ -99,7 +99,7 @@ export function analyseSharing(groups: readonly StudyGroup[]): SharingAnalysis |
     }
     const mtl = chooseByValidation(shared, head);
     const stl = chooseByValidation(baselines, head);
-    chosenStl.push(stl);
+    chosenStl.push({ head, group: stl });
     mtlVotes.set(mtl, (mtlVotes.get(mtl) ?? 0) + 1);
     const { metric, direction } = HEAD_METRICS[head];
     const a = seededValues(mtl, metric);
@@ -157,20 +157,19 @@ function sharingVerdict(
   return { kind: verdict.kind, text: verdict.text };
 }
 
-function costOf(mtl: StudyGroup, stl: readonly StudyGroup[]): SharingCost {
-  const parameters = (group: StudyGroup) => meanOf(group, 'parameters');
-  const seconds = (group: StudyGroup) => meanOf(group, 'duration_s');
-  const stlParameters = stl.map(parameters);
-  const stlSeconds = stl.map(seconds);
+function costOf(mtl: StudyGroup, stl: readonly { head: HeadName; group: StudyGroup }[]): SharingCost {
   const mtlSeconds = seededValues(mtl, 'duration_s').map((run) => run.value);
   return {
     mtl: mtl.key,
-    stl: stl.map((group) => group.key),
-    heads: stl.map((group) => (roleOf(group) as { head: HeadName }).head),
-    parameters: { mtl: parameters(mtl), stl: sumOrNull(stlParameters) },
+    stl: stl.map(({ group }) => group.key),
+    heads: stl.map(({ head }) => head),
+    parameters: {
+      mtl: meanOf(mtl, 'parameters'),
+      stl: sumOrNull(stl.map(({ group }) => meanOf(group, 'parameters'))),
+    },
     seconds: {
       mtl: mtlSeconds.length > 0 ? summariseSample(mtlSeconds) : null,
-      stl: sumOrNull(stlSeconds),
+      stl: sumOrNull(stl.map(({ group }) => meanOf(group, 'duration_s'))),
     },
   };
 }

@@ -38,8 +38,9 @@ export function sharingCells(summary: ReportSummary, row: SharingRow): string[] 
 
 /**
  * The answer in one sentence: each head's verdict, then the cost of one shared model against the
- * single-task models together (`sharing helps position; no detectable difference at n = 3 on shape
- * and colour. One model of 191,747 parameters instead of three of 501,507 together (2.62×)…`).
+ * single-task models together ("Sharing helps on position; no detectable difference at n = 3 on shape
+ * and colour. One shared model has 191,747 parameters; the 3 single-task models (…) have 501,507
+ * together (2.62× the shared model). Training took …").
  */
 export function sharingHeadline(sharing: SharingAnalysis): string {
   const byVerdict = new Map<string, string[]>();
