@@ -131,7 +131,8 @@ export function analyseStudy(groups: readonly StudyGroup[], options: StudyOption
     metrics,
     summaries,
     verdicts: verdictTable(groups, metrics, objective, options.parameters, options.rivals ?? 5),
-    pareto: paretoOf(groups),
+    // Trade-offs between heads need the heads: only the models scored on the leader's (the most).
+    pareto: paretoOf(groups.filter((group) => headSet(group) === headSet(groups[0]))),
     importance: parameterImportance(
       groups.flatMap((group) =>
         group.runs.flatMap((run) => {
@@ -200,8 +201,8 @@ function verdictTable(
 }
 
 /** Which head metrics a group's runs have, as one comparable string. */
-function headSet(group: StudyGroup): string {
-  const metrics = group.runs[0]?.metrics ?? {};
+function headSet(group: StudyGroup | undefined): string {
+  const metrics = group?.runs[0]?.metrics ?? {};
   return ['position_mae_px', 'shape_acc', 'colour_acc'].filter((m) => metrics[m] !== undefined).join(',');
 }
 

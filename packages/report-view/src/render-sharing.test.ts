@@ -68,6 +68,12 @@ describe('"Does sharing help?" on a report page (mtl-seed, branches-seed and the
     const compared = summary.study.verdicts.rows.flatMap((row) => [archOf.get(row.a), archOf.get(row.b)]);
     expect(new Set(compared)).toEqual(new Set(['mtl-seed', 'branches-seed']));
     expect(summary.best[0]?.trialId).toMatch(/^mtl-/);
+    // The Pareto fronts weigh the heads' errors: only the three-head models take part.
+    expect(summary.study.pareto.points.map((point) => archOf.get(point.key))).toEqual([
+      'mtl-seed',
+      'branches-seed',
+    ]);
+    expect(summary.study.pareto.objectives).toContain('position_mae_px');
   });
 
   it('never picks branches-seed (it shares no layer) as the shared model', () => {
