@@ -127,14 +127,16 @@ export function analyseStudy(groups: readonly StudyGroup[], options: StudyOption
     }
     summaries[group.key] = summariseColumns(columns, { seed: (options.seed ?? 0) + index });
   });
+  // Trade-offs between heads, and the objective's variance, compare like with like: only the models
+  // scored on the leader's heads (the most; a single-task baseline's objective sums fewer terms).
+  const peers = groups.filter((group) => headSet(group) === headSet(groups[0]));
   return {
     metrics,
     summaries,
     verdicts: verdictTable(groups, metrics, objective, options.parameters, options.rivals ?? 5),
-    // Trade-offs between heads need the heads: only the models scored on the leader's (the most).
-    pareto: paretoOf(groups.filter((group) => headSet(group) === headSet(groups[0]))),
+    pareto: paretoOf(peers),
     importance: parameterImportance(
-      groups.flatMap((group) =>
+      peers.flatMap((group) =>
         group.runs.flatMap((run) => {
           const value = run.metrics[objective.metric];
           return value === undefined ? [] : [{ config: group.config, value }];

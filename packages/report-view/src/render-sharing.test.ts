@@ -74,6 +74,8 @@ describe('"Does sharing help?" on a report page (mtl-seed, branches-seed and the
       'branches-seed',
     ]);
     expect(summary.study.pareto.objectives).toContain('position_mae_px');
+    // So does parameter importance: arch explains mtl-seed against branches-seed, not the baselines' sums.
+    expect(summary.study.importance.parameters.find((p) => p.parameter === 'arch')?.levels).toBe(2);
   });
 
   it('never picks branches-seed (it shares no layer) as the shared model', () => {
