@@ -286,8 +286,11 @@ function lowestValidationLosses(record: CompletedRunRecord): Partial<Record<Head
 /** Each pair's task-conflict cosine per epoch (epochs without one skipped). */
 function conflictSeries(record: CompletedRunRecord): Record<string, number[]> {
   const series: Record<string, number[]> = {};
-  for (const entry of record.history)
-    for (const [pair, cosine] of Object.entries(entry.taskConflict ?? {})) (series[pair] ??= []).push(cosine);
+  for (const entry of record.history) {
+    for (const [pair, cosine] of Object.entries(entry.taskConflict ?? {})) {
+      series[pair] = [...(series[pair] ?? []), cosine];
+    }
+  }
   return series;
 }
 
