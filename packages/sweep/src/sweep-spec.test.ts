@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { baseFile, parametersWith, yamlWith } from '../test/fixtures.js';
+import { baseFile, parametersWith, specRefusal, yamlWith } from '../test/fixtures.js';
 import { SweepSpecError } from './errors.js';
 import { loadSweepSpec, parseSweepSpec } from './parse-sweep-spec.js';
 import { validateSweepSpec } from './sweep-spec.js';
 
 const examples = new URL('../../../examples/', import.meta.url);
-
-function issuesOf(text: string): SweepSpecError {
-  try {
-    parseSweepSpec(text, 'bad.yaml');
-  } catch (error) {
-    if (error instanceof SweepSpecError) return error;
-    throw error;
-  }
-  throw new Error('expected a SweepSpecError');
-}
 
 describe('parseSweepSpec: good files', () => {
   it.each(['seed.yaml', 'quick.yaml', 'seed-quick.yaml'])('examples/%s validates', async (name) => {
@@ -374,7 +364,7 @@ describe('parseSweepSpec: bad files name the field path', () => {
       /at least one parameter that varies/,
     ],
   ])('%s', (_title, changes, path, message) => {
-    const error = issuesOf(yamlWith(changes));
+    const error = specRefusal(yamlWith(changes));
     const issue = error.issues.find((candidate) => candidate.path === path);
     expect(issue, `issues: ${error.message}`).toBeDefined();
     expect(issue?.message).toMatch(message);
@@ -397,7 +387,7 @@ describe('parseSweepSpec: bad files name the field path', () => {
       '  batchSize: 0',
       'repeats: 0',
     ].join('\n');
-    const error = issuesOf(text);
+    const error = specRefusal(text);
     expect(error.issues.map((issue) => [issue.line, issue.path])).toEqual([
       [10, 'parameters.learningRate.min'],
       [12, 'parameters.batchSize'],
@@ -416,12 +406,12 @@ describe('parseSweepSpec: bad files name the field path', () => {
     ['a tab indent', 'name: x\nparameters:\n\tarch: mtl-seed\n', /^bad\.yaml:3: invalid YAML: /],
     ['a duplicate key', 'name: x\nname: y\n', /^bad\.yaml:2: invalid YAML: Map keys must be unique/],
   ])('malformed YAML (%s) names the line', (_title, text, message) => {
-    expect(issuesOf(text).message).toMatch(message);
+    expect(specRefusal(text).message).toMatch(message);
   });
 
   it('an empty file or a scalar is not a sweep', () => {
-    expect(issuesOf('').message).toMatch(/expected object/);
-    expect(issuesOf('just text').message).toMatch(/expected object/);
+    expect(specRefusal('').message).toMatch(/expected object/);
+    expect(specRefusal('just text').message).toMatch(/expected object/);
   });
 
   it('an unreadable file is a SweepSpecError naming the file', async () => {
